@@ -1,0 +1,6 @@
+namespace DpSynth.Bench.Kernels;
+
+internal static class Program
+{
+    private static int Main(string[] args) => 0;
+}

@@ -1,0 +1,6 @@
+namespace DpSynth.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => CommandLine.Run(args);
+}

@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace DpSynth.Kernels;
+
+/// <summary>
+/// Tensor storage in native memory aligned to 64 bytes, so that Vector512 loads of a row that starts
+/// on a multiple of 16 floats never split a cache line.
+/// </summary>
+public sealed unsafe class HostStorage : TensorStorage
+{
+    private float* _data;
+
+    /// <summary>Allocates zeroed, 64-byte aligned storage of <paramref name="length"/> floats.</summary>
+    public HostStorage(IComputeBackend backend, int length) : base(backend, length)
+    {
+        nuint bytes = (nuint)Math.Max(1, length) * sizeof(float);
+        _data = (float*)NativeMemory.AlignedAlloc(bytes, 64);
+        NativeMemory.Clear(_data, bytes);
+        if (length > 0) GC.AddMemoryPressure((long)bytes);
+    }
+
+    /// <summary>The storage's first element.</summary>
+    public float* Pointer => _data != null ? _data : throw new ObjectDisposedException(nameof(HostStorage));
+
+    /// <summary>The elements of <paramref name="t"/>, which must live in host storage.</summary>
+    public static Span<float> SpanOf(Tensor t)
+    {
+        if (t.Storage is not HostStorage host)
+            throw new ArgumentException($"Tensor {t.ShapeText} lives on backend '{t.Backend.Name}', not in host memory.");
+        return new Span<float>(host.Pointer + t.Offset, t.Length);
+    }
+
+    /// <summary>Pointer to element [0,0] of <paramref name="t"/>.</summary>
+    public static float* PointerOf(Tensor t)
+    {
+        if (t.Storage is not HostStorage host)
+            throw new ArgumentException($"Tensor {t.ShapeText} lives on backend '{t.Backend.Name}', not in host memory.");
+        return host.Pointer + t.Offset;
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (_data == null) return;
+        NativeMemory.AlignedFree(_data);
+        if (Length > 0) GC.RemoveMemoryPressure((long)Length * sizeof(float));
+        _data = null;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees native memory a caller forgot to dispose.</summary>
+    ~HostStorage() => Dispose();
+}

@@ -1,0 +1,59 @@
+using System.Runtime.Intrinsics;
+using DpSynth.Kernels.Random;
+
+namespace DpSynth.Kernels.Simd;
+
+/// <summary>
+/// The CPU backend: hand-vectorised ops over 64-byte aligned host memory, Vector512 where the CPU
+/// has AVX-512 and Vector256 otherwise, with scalar tails. Each op family lives in its own file.
+/// Ops run on the calling thread; see <see cref="RowPartition"/> for splitting a batch over cores.
+/// </summary>
+public sealed partial class SimdBackend : IComputeBackend
+{
+    /// <inheritdoc />
+    public string Name => "simd";
+
+    /// <summary>The widest vector width in floats that the CPU accelerates (16, 8 or 1).</summary>
+    public static int VectorWidth => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 1;
+
+    /// <inheritdoc />
+    public Tensor Allocate(int rows, int cols)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"Cannot allocate a {rows}×{cols} tensor.");
+        return new HostStorage(this, checked(rows * cols)).View(rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void Upload(ReadOnlySpan<float> src, Tensor dst)
+    {
+        ShapeCheck.SameLength(src.Length, dst, nameof(Upload));
+        src.CopyTo(HostStorage.SpanOf(dst));
+    }
+
+    /// <inheritdoc />
+    public void Download(Tensor src, Span<float> dst)
+    {
+        ShapeCheck.SameLength(dst.Length, src, nameof(Download));
+        HostStorage.SpanOf(src).CopyTo(dst);
+    }
+
+    /// <inheritdoc />
+    public void Copy(Tensor src, Tensor dst)
+    {
+        ShapeCheck.SameLength(src, dst, nameof(Copy));
+        HostStorage.SpanOf(src).CopyTo(HostStorage.SpanOf(dst));
+    }
+
+    /// <inheritdoc />
+    public void Fill(Tensor x, float value) => HostStorage.SpanOf(x).Fill(value);
+
+    /// <inheritdoc />
+    public void Synchronize() { }
+
+    /// <inheritdoc />
+    public void AddGaussianNoise(Tensor x, float sigma, NoiseKey key, ulong offset)
+        => GaussianStream.Add(key, offset, sigma, HostStorage.SpanOf(x));
+
+    /// <inheritdoc />
+    public void Dispose() { }
+}
