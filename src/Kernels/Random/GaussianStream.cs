@@ -9,28 +9,37 @@ namespace DpSynth.Kernels.Random;
 /// multiply-adds, division and square root. No library log/sin/cos (their last bits differ
 /// between CPUs, GPUs and vector widths), and no a·b + c left for a compiler to contract.
 ///
-/// <para><b>Layout.</b> Elements come in chunks of 160 = 10 slots × 16 lanes. Element e lies in
-/// chunk c = e / 160; with j = e mod 160, slot s = j / 16 and lane l = j mod 16, it comes from
+/// <para><b>Layout.</b> Elements come in chunks of 256 = 16 slots × 16 lanes. Element e lies in
+/// chunk c = e / 256; with j = e mod 256, slot s = j / 16 and lane l = j mod 16, it comes from
 /// ChaCha20 block 16·c + l. Lane-major order lets a 16-wide vector unit compute 16 blocks side by
 /// side and store each slot contiguously, and lets a GPU thread per block write coalesced.</para>
 ///
-/// <para><b>Box–Muller.</b> Of a block's 16 words w, pair p = s / 2 (0..4) uses w[3p], w[3p+1],
-/// w[3p+2]; word 15 is discarded. u1 = fma(w0≫8, 2⁻²⁴, fma(w1≫16, 2⁻⁴⁰, fma(w1 &amp; 0xFFFF, 2⁻⁵⁶, 2⁻⁵⁷)))
-/// clamped to ≤ 1, so u1 ∈ [2⁻⁵⁷, 1] and r = √(−2 ln u1) ≤ 8.89: the stream is a Gaussian truncated
-/// at 8.89σ, whose missing tail mass (≈ 6·10⁻¹⁹ per draw) is far below any δ DpSynth accepts.
-/// The angle uses the top 24 bits of w2: quadrant = top 2 bits, φ = (next 22 bits)·(π/2)·2⁻²²;
-/// even slots take r·cos θ, odd slots r·sin θ.</para>
+/// <para><b>Box–Muller.</b> Slot s of a block uses pair p = s / 2: word a = w[2p] for the radius,
+/// word b = w[2p+1] for the angle; even slots take r·cos θ, odd slots r·sin θ. One keystream word
+/// per normal is what keeps ChaCha20 under a nanosecond per float.</para>
+///
+/// <para><b>Radius.</b> u1 = (a + ½)·2⁻³² when a ≥ 256, which is finer than a float near u1 can
+/// resolve anyway. The far tail needs more bits: when a &lt; 256 (probability 2⁻²⁴), u1 =
+/// (a + (e + ½)·2⁻³²)·2⁻³² with e = word 2p of the extension block 2⁶³ + b (block counters of
+/// ordinary blocks stay below 2⁶³). So u1 ∈ [2⁻⁶⁵, 1] and r = √(−2 ln u1) ≤ 9.49: the pair is a
+/// Gaussian truncated at 9.49σ, within total variation 2⁻⁶⁵ ≈ 3·10⁻²⁰ of the exact one per pair —
+/// negligible beside any δ DpSynth accepts, even over 10¹² draws.</para>
+///
+/// <para><b>Angle.</b> The top 24 bits of b: quadrant = top 2 bits, φ = (next 22 bits)·(π/2)·2⁻²².</para>
 /// </summary>
 public static class GaussianStream
 {
-    /// <summary>Elements per chunk: 10 normals from each of 16 blocks.</summary>
-    public const int ChunkElements = 160;
+    /// <summary>Elements per chunk: 16 normals from each of 16 blocks.</summary>
+    public const int ChunkElements = 256;
 
     /// <summary>Blocks per chunk (the lane count).</summary>
     public const int Lanes = 16;
 
     /// <summary>Normals taken from one block.</summary>
-    public const int SlotsPerBlock = 10;
+    public const int SlotsPerBlock = 16;
+
+    /// <summary>Offset of the extension blocks that refine a radius word below 256.</summary>
+    public const ulong ExtensionBlockBase = 1UL << 63;
 
     /// <summary>x[j] = fma(σ, z_{offset+j}, x[j]) — the vectorised path.</summary>
     public static void Add(NoiseKey key, ulong offset, float sigma, Span<float> x)
@@ -43,49 +52,55 @@ public static class GaussianStream
         Add(key, offset, 1f, x);
     }
 
-    /// <summary>The scalar definition of <see cref="Add"/>: one block per group of needed elements.</summary>
+    /// <summary>The scalar definition of <see cref="Add"/>, a chunk's 16 blocks at a time.</summary>
     public static void AddScalar(NoiseKey key, ulong offset, float sigma, Span<float> x)
     {
-        Span<uint> words = stackalloc uint[16];
-        ulong cachedBlock = ulong.MaxValue;
+        Span<uint> words = stackalloc uint[Lanes * 16];
+        ulong cachedChunk = ulong.MaxValue;
         for (int j = 0; j < x.Length; j++)
         {
             ulong e = offset + (ulong)j;
-            var (block, slot) = Locate(e);
-            if (block != cachedBlock)
+            ulong chunk = e / ChunkElements;
+            int within = (int)(e % ChunkElements), lane = within % Lanes, slot = within / Lanes;
+            if (chunk != cachedChunk)
             {
-                ChaCha20.KeystreamBlock(key, block, words);
-                cachedBlock = block;
+                for (int l = 0; l < Lanes; l++)
+                    ChaCha20.KeystreamBlock(key, chunk * Lanes + (ulong)l, words.Slice(l * 16, 16));
+                cachedChunk = chunk;
             }
-            x[j] = MathF.FusedMultiplyAdd(sigma, Normal(words, slot), x[j]);
+            float z = Normal(key, chunk * Lanes + (ulong)lane, words.Slice(lane * 16, 16), slot);
+            x[j] = MathF.FusedMultiplyAdd(sigma, z, x[j]);
         }
     }
 
-    /// <summary>The block and slot element <paramref name="e"/> comes from.</summary>
-    public static (ulong Block, int Slot) Locate(ulong e)
-    {
-        ulong chunk = e / ChunkElements;
-        int j = (int)(e % ChunkElements);
-        return (chunk * Lanes + (ulong)(j % Lanes), j / Lanes);
-    }
-
-    /// <summary>The normal of slot <paramref name="slot"/> (0..9) of a keystream block.</summary>
-    public static float Normal(ReadOnlySpan<uint> words, int slot)
+    /// <summary>The normal of slot <paramref name="slot"/> (0..15) of keystream block <paramref name="block"/>.</summary>
+    public static float Normal(NoiseKey key, ulong block, ReadOnlySpan<uint> words, int slot)
     {
         int p = slot >> 1;
-        var (c, s) = CosSin(words[3 * p + 2]);
-        float r = Radius(words[3 * p], words[3 * p + 1]);
+        uint a = words[2 * p];
+        float r = a >= 256 ? Radius(a) : TailRadius(key, block, p, a);
+        var (c, s) = CosSin(words[2 * p + 1]);
         return r * ((slot & 1) == 0 ? c : s);
     }
 
-    /// <summary>r = √(−2 ln u1) with u1 built from two words as described on the class.</summary>
+    /// <summary>r for a radius word a ≥ 256: u1 = (a + ½)·2⁻³².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Radius(uint w0, uint w1)
+    public static float Radius(uint a)
     {
-        float u = MathF.FusedMultiplyAdd(w1 & 0xFFFF, Exp2M56, Exp2M57);
-        u = MathF.FusedMultiplyAdd(w1 >> 16, Exp2M40, u);
-        u = MathF.FusedMultiplyAdd(w0 >> 8, Exp2M24, u);
-        u = MathF.Min(u, 1f);
+        float u = MathF.FusedMultiplyAdd(a & 0xFF, Exp2M32, Exp2M33);
+        u = MathF.FusedMultiplyAdd(a >> 8, Exp2M24, u);
+        return MathF.Sqrt(-2f * Log(u));
+    }
+
+    /// <summary>r for a radius word a &lt; 256, refined by the extension block (see the class remarks).</summary>
+    public static float TailRadius(NoiseKey key, ulong block, int pair, uint a)
+    {
+        Span<uint> ext = stackalloc uint[16];
+        ChaCha20.KeystreamBlock(key, ExtensionBlockBase + block, ext);
+        uint e = ext[2 * pair];
+        float u = MathF.FusedMultiplyAdd(e & 0xFF, Exp2M64, Exp2M65);
+        u = MathF.FusedMultiplyAdd(e >> 8, Exp2M56, u);
+        u = MathF.FusedMultiplyAdd(a, Exp2M32, u);
         return MathF.Sqrt(-2f * Log(u));
     }
 
@@ -106,7 +121,7 @@ public static class GaussianStream
     }
 
     /// <summary>
-    /// Natural log for u ∈ [2⁻⁵⁷, 1]: u = 2^k·m with m ∈ [√½, √2); ln m = 2·atanh(f/(2+f)), f = m − 1,
+    /// Natural log for u ∈ [2⁻⁶⁵, 1]: u = 2^k·m with m ∈ [√½, √2); ln m = 2·atanh(f/(2+f)), f = m − 1,
     /// as an odd series in s = f/(2+f) (|s| ≤ 0.172, so five terms reach float precision).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -154,10 +169,11 @@ public static class GaussianStream
         return MathF.FusedMultiplyAdd(x2, p, 1f);
     }
 
-    internal const float Exp2M24 = 5.9604644775390625e-8f;          // 2^-24
-    internal const float Exp2M40 = 9.094947017729282379150390625e-13f; // 2^-40
-    internal const float Exp2M56 = 1.387778780781445675529539585113525390625e-17f; // 2^-56
-    internal const float Exp2M57 = 6.938893903907228377647697925567626953125e-18f; // 2^-57
+    // Exact powers of two (decimal literals of 2^-n round to exactly 2^-n).
+    internal const float Exp2M24 = 5.9604644775390625e-8f, Exp2M32 = 2.3283064365386962890625e-10f,
+        Exp2M33 = 1.16415321826934814453125e-10f, Exp2M56 = 1.387778780781445675529539585113525390625e-17f,
+        Exp2M64 = 5.42101086242752217003726400434970855712890625e-20f,
+        Exp2M65 = 2.710505431213761085018632002174854278564453125e-20f;
     internal const float HalfPiOver2Pow22 = (float)(Math.PI / 2 / 4194304.0);
     internal const float Ln2 = 0.693147180559945309f;
     // 2·atanh(s) = 2s + 2s³/3 + 2s⁵/5 + 2s⁷/7 + 2s⁹/9, as s·(L1 + s²·(L3 + …)).
