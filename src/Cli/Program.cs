@@ -2,5 +2,5 @@ namespace DpSynth.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => CommandLine.Run(args);
+    private static int Main(string[] args) => CommandLine.Run(args, Console.Out, Console.Error);
 }

@@ -50,6 +50,20 @@ public static class ShapeCheck
     public static void Grouped(Tensor t, int groupSize, string op, string name)
     {
         if (groupSize <= 0 || t.Rows % groupSize != 0)
-            throw new ArgumentException($"{op}: {name} has {t.Rows} rows, which is not a multiple of the group size {groupSize}.");
+            throw new ArgumentException($"{op}: {name} is {t.ShapeText}; its {t.Rows} rows are not a multiple of the group size {groupSize} (which must be positive).");
+    }
+
+    /// <summary>Throws unless both tensors have the same number of rows.</summary>
+    public static void SameRows(Tensor a, Tensor b, string op, string nameA, string nameB)
+    {
+        if (a.Rows != b.Rows)
+            throw new ArgumentException($"{op}: {nameA} is {a.ShapeText} but {nameB} is {b.ShapeText}; they must have the same number of rows.");
+    }
+
+    /// <summary>Throws unless columns [start, start + count) lie inside the tensor's rows.</summary>
+    public static void ColumnRange(Tensor t, int start, int count, string op, string name)
+    {
+        if (start < 0 || count < 0 || (long)start + count > t.Cols)
+            throw new ArgumentException($"{op}: columns [{start}, {(long)start + count}) of {name} lie outside its rows ({name} is {t.ShapeText}).");
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class ReferenceBackend : IComputeBackend
     public Tensor Allocate(int rows, int cols)
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"Cannot allocate a {rows}×{cols} tensor.");
-        return new HostStorage(this, checked(rows * cols)).View(rows, cols);
+        return new HostStorage(this, _allocations, checked(rows * cols)).View(rows, cols);
     }
 
     /// <inheritdoc />
@@ -50,6 +50,8 @@ public sealed partial class ReferenceBackend : IComputeBackend
     public void AddGaussianNoise(Tensor x, float sigma, NoiseKey key, ulong offset)
         => GaussianStream.AddScalar(key, offset, sigma, HostStorage.SpanOf(x));
 
-    /// <inheritdoc />
-    public void Dispose() { }
+    private readonly HostAllocations _allocations = new();
+
+    /// <summary>Frees every tensor this backend allocated (tensors must not be used afterwards).</summary>
+    public void Dispose() => _allocations.Dispose();
 }

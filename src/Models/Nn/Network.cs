@@ -1,0 +1,123 @@
+using DpSynth.Kernels;
+
+namespace DpSynth.Models.Nn;
+
+/// <summary>
+/// A network built for one backend and a fixed largest batch: it owns every workspace (sized for
+/// <see cref="MaxRows"/> rows), the flat parameter vector and one flat gradient buffer per worker,
+/// so a training step allocates no buffers — a variable Poisson batch uses leading row ranges.
+/// </summary>
+public sealed class Network : IDisposable
+{
+    private readonly List<TensorStorage> _owned = [];
+    private readonly Tensor[] _gradients;
+
+    /// <summary>Builds and initialises a network.</summary>
+    /// <param name="backend">Backend owning all tensors.</param>
+    /// <param name="layers">The layers, applied in order.</param>
+    /// <param name="maxRows">Largest number of rows in one batch (all workers together).</param>
+    /// <param name="workers">Number of workers that run passes concurrently on disjoint rows.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    public Network(IComputeBackend backend, IEnumerable<Layer> layers, int maxRows, int workers = 1, int seed = 0)
+    {
+        if (maxRows <= 0) throw new ArgumentOutOfRangeException(nameof(maxRows), $"A network needs a positive batch capacity, got {maxRows}.");
+        if (workers <= 0) throw new ArgumentOutOfRangeException(nameof(workers), $"A network needs at least one worker, got {workers}.");
+        Backend = backend;
+        Root = new Sequential(layers);
+        MaxRows = maxRows;
+        Workers = workers;
+        var builder = new LayerBuilder(backend, Parameters, maxRows, workers, _owned);
+        Root.Build(builder, "");
+        Parameters.Allocate(backend);
+        _gradients = new Tensor[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            _gradients[w] = Parameters.NewFlat();
+            _owned.Add(_gradients[w].Storage);
+        }
+        WorkspaceFloats = builder.WorkspaceFloats;
+        Root.Initialise(new System.Random(seed));
+    }
+
+    /// <summary>The backend owning all tensors.</summary>
+    public IComputeBackend Backend { get; }
+
+    /// <summary>The layers as one sequential block.</summary>
+    public Sequential Root { get; }
+
+    /// <summary>The trainable parameters.</summary>
+    public ParameterSet Parameters { get; } = new();
+
+    /// <summary>Largest number of rows in one pass.</summary>
+    public int MaxRows { get; }
+
+    /// <summary>Number of concurrent workers the workspaces are laid out for.</summary>
+    public int Workers { get; }
+
+    /// <summary>Input width.</summary>
+    public int InputWidth => Root.InputWidth;
+
+    /// <summary>Output width.</summary>
+    public int OutputWidth => Root.OutputWidth;
+
+    /// <summary>Floats held in workspaces (activations, gradients, scratch), excluding parameters.</summary>
+    public long WorkspaceFloats { get; }
+
+    /// <summary>"108→256 relu → …", for reports.</summary>
+    public string Describe() => Root.Describe();
+
+    /// <summary>Worker <paramref name="worker"/>'s flat gradient buffer (P×1), laid out like the parameters.</summary>
+    public Tensor WorkerGradient(int worker) => _gradients[worker];
+
+    /// <summary>Non-trainable state a checkpoint must keep (e.g. spectral-norm vectors).</summary>
+    public IReadOnlyList<Tensor> State => Root.State.ToArray();
+
+    /// <summary>Serial per-step work (power iteration) before the step's parallel passes.</summary>
+    public void PrepareStep(bool training) => Root.PrepareStep(training);
+
+    /// <summary>Forward pass over the pass's rows of <paramref name="input"/> (already sliced to them).</summary>
+    public Tensor Forward(Tensor input, in BatchPass pass) => Root.Forward(input, pass);
+
+    /// <summary>Backward pass from the loss gradient w.r.t. the outputs; the input gradient is not formed.</summary>
+    public void Backward(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, pass, needInputGradient: false);
+
+    /// <summary>Backward pass that also returns the gradient w.r.t. the network input (for tests and input optimisation).</summary>
+    public Tensor BackwardToInput(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, pass, needInputGradient: true)!;
+
+    /// <summary>Adds each example's squared gradient norm (all layers) to norms (Examples × 1).</summary>
+    public void AddSquaredNorms(in BatchPass pass, Tensor norms) => Root.AddSquaredNorms(pass, norms);
+
+    /// <summary>Adds the (optionally clip-factor weighted) gradient sum to the pass's gradient buffer.</summary>
+    public void AccumulateGradients(in BatchPass pass, Tensor? factors) => Root.AccumulateGradients(pass, factors);
+
+    /// <summary>Prepares per-example gradients for the pass (materialised path).</summary>
+    public void PreparePerExample(in BatchPass pass) => Root.PreparePerExample(pass);
+
+    /// <summary>Writes example <paramref name="example"/>'s full gradient into flat (P×1).</summary>
+    public void WritePerExampleGradient(in BatchPass pass, int example, Tensor flat) => Root.WritePerExampleGradient(pass, example, flat);
+
+    /// <summary>
+    /// Inference on up to <see cref="MaxRows"/> rows: returns a view of the output workspace, valid
+    /// until the next pass. Derived per-step values (σ of spectral-norm layers) are refreshed first.
+    /// </summary>
+    public Tensor Predict(Tensor input)
+    {
+        if (input.Rows > MaxRows) throw new ArgumentException($"Predict: {input.Rows} rows exceed the network's capacity of {MaxRows}; predict in chunks.");
+        PrepareStep(training: false);
+        return Forward(input, new BatchPass(0, input.Rows, 1, 0, training: false, GradientMode.Direct, null));
+    }
+
+    /// <summary>Copies the flat parameter vector to host memory (length <see cref="ParameterSet.Length"/>).</summary>
+    public void ReadParameters(Span<float> destination) => Backend.Download(Parameters.Values, destination);
+
+    /// <summary>Overwrites the flat parameter vector from host memory.</summary>
+    public void WriteParameters(ReadOnlySpan<float> source) => Backend.Upload(source, Parameters.Values);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var s in _owned) s.Dispose();
+        _owned.Clear();
+        Parameters.Dispose();
+    }
+}

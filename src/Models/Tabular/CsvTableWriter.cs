@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+
+namespace DpSynth.Models.Tabular;
+
+/// <summary>Writes a table as RFC 4180 CSV (header row, CRLF line ends, quotes only where needed).</summary>
+public static class CsvTableWriter
+{
+    /// <summary>Writes <paramref name="table"/> to <paramref name="path"/> through a temporary file.</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="path">Output file.</param>
+    /// <param name="missingMarker">Text written for a missing value (empty by default).</param>
+    public static void Write(Table table, string path, string missingMarker = "") =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            Write(table, writer, missingMarker);
+        });
+
+    /// <summary>Writes <paramref name="table"/> as CSV text to <paramref name="writer"/>.</summary>
+    public static void Write(Table table, TextWriter writer, string missingMarker = "")
+    {
+        var columns = table.Columns;
+        for (int c = 0; c < columns.Count; c++)
+        {
+            if (c > 0) writer.Write(',');
+            WriteText(writer, columns[c].Name);
+        }
+        writer.Write("\r\n");
+        Span<char> number = stackalloc char[32];
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            for (int c = 0; c < columns.Count; c++)
+            {
+                if (c > 0) writer.Write(',');
+                switch (columns[c])
+                {
+                    case NumericColumn n:
+                        double v = n.Values[r];
+                        if (double.IsNaN(v)) { WriteText(writer, missingMarker); break; }
+                        // "R" gives the shortest text that reads back to the same double.
+                        bool ok = n.Kind == ColumnKind.Integer
+                            ? ((long)v).TryFormat(number, out int len, default, CultureInfo.InvariantCulture)
+                            : v.TryFormat(number, out len, "R", CultureInfo.InvariantCulture);
+                        if (!ok) throw new InvalidOperationException("A number did not fit its format buffer.");
+                        writer.Write(number[..len]);
+                        break;
+                    case CategoricalColumn k:
+                        WriteText(writer, k.ValueAt(r) ?? missingMarker);
+                        break;
+                }
+            }
+            writer.Write("\r\n");
+        }
+    }
+
+    private static void WriteText(TextWriter writer, string text)
+    {
+        // Quote when the text would otherwise be split, joined, or trimmed by a reader.
+        bool quote = text.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (text.Length > 0 && (text[0] == ' ' || text[^1] == ' '));
+        if (!quote) { writer.Write(text); return; }
+        writer.Write('"');
+        writer.Write(text.Replace("\"", "\"\""));
+        writer.Write('"');
+    }
+}

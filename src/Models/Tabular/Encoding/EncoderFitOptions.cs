@@ -1,0 +1,57 @@
+using DpSynth.Privacy.Randomness;
+
+namespace DpSynth.Models.Tabular;
+
+/// <summary>How a <see cref="TableEncoder"/> is fitted, and how much privacy budget its private statistics may use.</summary>
+public sealed record EncoderFitOptions
+{
+    /// <summary>Transform for continuous and integer columns (quantile → normal by default).</summary>
+    public NumericTransform Numeric { get; init; } = NumericTransform.QuantileNormal;
+
+    /// <summary>Number K of segments of a quantile grid (K + 1 knots, K − 1 of them estimated with DP).</summary>
+    public int QuantileSegments { get; init; } = 32;
+
+    /// <summary>
+    /// The ε spent on all private statistics of the encoder together (bounds, quantile grids,
+    /// category discovery, rare-category counts). 0 means none may be estimated: anything the
+    /// schema does not declare public is then refused.
+    /// </summary>
+    public double Epsilon { get; init; }
+
+    /// <summary>
+    /// δ_τ of all category-discovery histograms together (split evenly between them), or null for
+    /// a tenth of the ledger's δ. A user choice: never derived from the private row count.
+    /// </summary>
+    public double? DiscoveryDelta { get; init; }
+
+    /// <summary>
+    /// A public range [min, max] (declared, not read from the data) within which the bounds of a
+    /// numeric column without public bounds are estimated with DP; null to refuse such columns.
+    /// </summary>
+    public (double Min, double Max)? SearchRange { get; init; }
+
+    /// <summary>Quantile levels (p, 1 − p) taken as DP bounds, so that outliers are clamped rather than stretch the range.</summary>
+    public double BoundsLevel { get; init; } = 0.005;
+
+    /// <summary>Whether categories of a public list whose DP count falls below the threshold are merged into "other" (costs a stage per column).</summary>
+    public bool MergeRarePublicCategories { get; init; }
+
+    /// <summary>The value written for merged ("other") categories.</summary>
+    public string OtherLabel { get; init; } = "(other)";
+
+    /// <summary>Randomness for the mechanisms; the OS CSPRNG when null.</summary>
+    public IRandomSource? Random { get; init; }
+
+    /// <summary>Name of the schema file, for messages that refuse an undeclared statistic.</summary>
+    public string SchemaFile { get; init; } = "schema";
+
+    internal void Validate()
+    {
+        if (QuantileSegments < 2) throw new ArgumentOutOfRangeException(nameof(QuantileSegments), QuantileSegments, "a quantile grid needs at least 2 segments");
+        if (!(Epsilon >= 0) || double.IsInfinity(Epsilon)) throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "the preprocessing epsilon must be finite and non-negative");
+        if (DiscoveryDelta is double d && !(d > 0 && d < 1)) throw new ArgumentOutOfRangeException(nameof(DiscoveryDelta), d, "the discovery delta must be in (0, 1)");
+        if (SearchRange is var (lo, hi) && !(double.IsFinite(lo) && double.IsFinite(hi) && lo < hi))
+            throw new ArgumentOutOfRangeException(nameof(SearchRange), SearchRange, "the search range must be finite with min < max");
+        if (!(BoundsLevel >= 0 && BoundsLevel < 0.5)) throw new ArgumentOutOfRangeException(nameof(BoundsLevel), BoundsLevel, "the bounds level must be in [0, 0.5)");
+    }
+}

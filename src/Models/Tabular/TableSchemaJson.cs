@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DpSynth.Models.Tabular;
+
+/// <summary>Reads and writes <see cref="TableSchema"/> as JSON, refusing malformed or contradictory schemas with a located message.</summary>
+public static class TableSchemaJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // A typo in a property name ("publc") must not silently make bounds private or a list open.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
+
+    /// <summary>Reads a schema file.</summary>
+    /// <exception cref="TableFormatException">The file is not a valid schema.</exception>
+    public static TableSchema Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TableFormatException(path, 0, null, $"a readable schema file ({e.Message})");
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses schema JSON; <paramref name="file"/> names it in error messages.</summary>
+    /// <exception cref="TableFormatException">The text is not a valid schema.</exception>
+    public static TableSchema Parse(string json, string file)
+    {
+        TableSchema? schema;
+        try { schema = JsonSerializer.Deserialize<TableSchema>(json, Options); }
+        catch (JsonException e)
+        {
+            throw new TableFormatException(file, (e.LineNumber ?? -1) + 1, e.Path, "a valid schema (" + FirstSentence(e.Message) + ")");
+        }
+        if (schema is null) throw new TableFormatException(file, 0, null, "a schema object, got null");
+        Validate(schema, file);
+        return schema;
+    }
+
+    /// <summary>Writes the schema as indented JSON.</summary>
+    public static string ToJson(TableSchema schema) => JsonSerializer.Serialize(schema, Options);
+
+    private static void Validate(TableSchema schema, string file)
+    {
+        if (schema.Columns.Count == 0) throw new TableFormatException(file, 0, null, "at least one column in \"columns\"");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        int labels = 0;
+        foreach (var c in schema.Columns)
+        {
+            if (string.IsNullOrEmpty(c.Name)) throw new TableFormatException(file, 0, null, "every column to have a non-empty \"name\"");
+            if (!names.Add(c.Name)) throw new TableFormatException(file, 0, c.Name, "column names to be unique");
+            if (c.Role == ColumnRole.Label) labels++;
+            if (c.Bounds is { } b)
+            {
+                if (!c.Kind.IsNumeric()) throw new TableFormatException(file, 0, c.Name, $"no \"bounds\" on a {Name(c.Kind)} column");
+                if (!double.IsFinite(b.Min) || !double.IsFinite(b.Max) || !(b.Min < b.Max))
+                    throw new TableFormatException(file, 0, c.Name, "finite bounds with min < max");
+            }
+            if (c.Categories is { } cats)
+            {
+                if (c.Kind is not (ColumnKind.Categorical or ColumnKind.Ordinal))
+                    throw new TableFormatException(file, 0, c.Name, $"no \"categories\" on a {Name(c.Kind)} column");
+                if (cats.Values.Count == 0) throw new TableFormatException(file, 0, c.Name, "a non-empty category list");
+                if (cats.Values.Distinct(StringComparer.Ordinal).Count() != cats.Values.Count)
+                    throw new TableFormatException(file, 0, c.Name, "distinct categories");
+            }
+        }
+        if (labels > 1) throw new TableFormatException(file, 0, null, "at most one column with role \"label\"");
+    }
+
+    internal static string Name(ColumnKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    private static string FirstSentence(string message)
+    {
+        int dot = message.IndexOf(". ", StringComparison.Ordinal);
+        return dot > 0 ? message[..dot] : message.TrimEnd('.');
+    }
+}

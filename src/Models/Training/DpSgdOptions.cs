@@ -1,0 +1,68 @@
+using DpSynth.Kernels;
+using DpSynth.Models.Nn;
+using DpSynth.Privacy.Calibration;
+
+namespace DpSynth.Models.Training;
+
+/// <summary>
+/// Settings of a (DP-)SGD run. Give the sample rate or an expected batch size, and the steps or the
+/// epochs; for private runs give either a noise multiplier or a target ε (σ is then calibrated for
+/// exactly the steps that will run), and always δ — chosen by the user, never from the row count.
+/// </summary>
+public sealed record DpSgdOptions
+{
+    /// <summary>False for ordinary training (teachers, baselines): no clipping, no noise, recorded as not private.</summary>
+    public bool Private { get; init; } = true;
+
+    /// <summary>Poisson inclusion probability q; alternatively <see cref="ExpectedBatchSize"/>.</summary>
+    public double? SampleRate { get; init; }
+
+    /// <summary>Expected batch size q·N, from which q is derived when <see cref="SampleRate"/> is not given.</summary>
+    public int? ExpectedBatchSize { get; init; }
+
+    /// <summary>Number of steps; alternatively <see cref="Epochs"/>.</summary>
+    public long? Steps { get; init; }
+
+    /// <summary>Epochs (steps = ⌈epochs / q⌉) when <see cref="Steps"/> is not given.</summary>
+    public double? Epochs { get; init; }
+
+    /// <summary>Per-example clip norm C (private runs); +∞ disables clipping.</summary>
+    public float ClipNorm { get; init; } = 1f;
+
+    /// <summary>Noise multiplier σ (noise std = σ·C); calibrated from <see cref="TargetEpsilon"/> when null.</summary>
+    public double? NoiseMultiplier { get; init; }
+
+    /// <summary>Target ε for calibration.</summary>
+    public double? TargetEpsilon { get; init; }
+
+    /// <summary>δ of the guarantee (required for private runs).</summary>
+    public double? Delta { get; init; }
+
+    /// <summary>Accountant for calibration and reported ε (PLD, as the ledger's default).</summary>
+    public AccountantKind Accountant { get; init; } = AccountantKind.Pld;
+
+    /// <summary>How private runs form clipped gradient sums: <see cref="GradientMode.Ghost"/> (fast) or <see cref="GradientMode.Materialized"/> (reference).</summary>
+    public GradientMode PrivateMode { get; init; } = GradientMode.Ghost;
+
+    /// <summary>Examples per materialised chunk per worker (materialised mode).</summary>
+    public int MaterializedChunk { get; init; } = 16;
+
+    /// <summary>
+    /// Seed for noise, sampling, weights and dropout — reproducible but not secure (recorded as such).
+    /// Null draws the noise and sampling key from the OS CSPRNG.
+    /// </summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Workers the batch is split over (once per step).</summary>
+    public int Workers { get; init; } = RowPartition.DefaultWorkers;
+
+    /// <summary>
+    /// Batch buffers hold mean + this many standard deviations of Binomial(N, q) examples; larger
+    /// batches are processed in several chunks (never truncated: dropping records would break the
+    /// accountant's sampling assumption).
+    /// </summary>
+    public double CapacitySigmas { get; init; } = 6;
+
+    /// <summary>Steps between progress reports (each report computes ε so far); 0 picks about 100 reports per run.</summary>
+    public long ProgressInterval { get; init; }
+}

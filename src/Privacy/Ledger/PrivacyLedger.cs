@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DpSynth.Privacy.Calibration;
+using DpSynth.Privacy.Pld;
+using DpSynth.Privacy.Randomness;
+using DpSynth.Privacy.Rdp;
+
+namespace DpSynth.Privacy.Ledger;
+
+/// <summary>
+/// The privacy ledger (privacy contract, rule 1): every use of private data is an ordered stage
+/// with its mechanism, parameters, neighbouring relation and cost, and the reported ε composes all
+/// stages with one accountant. A stage that would exceed the budget is refused before it is
+/// recorded — callers spend first and touch the data only afterwards.
+/// </summary>
+public sealed class PrivacyLedger
+{
+    /// <summary>Format version written into the JSON.</summary>
+    public const int FormatVersion = 1;
+
+    private readonly List<LedgerStage> _stages = [];
+    private readonly PldAccountant _pld = new();
+
+    /// <summary>Creates an empty ledger.</summary>
+    /// <param name="budget">The (ε, δ) budget.</param>
+    /// <param name="randomness">The randomness source the mechanisms use.</param>
+    /// <param name="accountant">The accountant that composes stages (PLD by default).</param>
+    public PrivacyLedger(PrivacyBudget budget, RandomnessRecord randomness, AccountantKind accountant = AccountantKind.Pld)
+    {
+        budget.Validate();
+        Budget = budget;
+        Randomness = randomness;
+        Accountant = accountant;
+    }
+
+    /// <summary>The budget.</summary>
+    public PrivacyBudget Budget { get; }
+
+    /// <summary>Where the mechanisms' randomness comes from.</summary>
+    public RandomnessRecord Randomness { get; }
+
+    /// <summary>The accountant used to compose stages.</summary>
+    public AccountantKind Accountant { get; }
+
+    /// <summary>The recorded stages, in order.</summary>
+    public IReadOnlyList<LedgerStage> Stages => _stages;
+
+    /// <summary>ε of all recorded stages at the budget's δ (0 when empty).</summary>
+    public double TotalEpsilon => EpsilonAt(Budget.Delta);
+
+    /// <summary>ε of all recorded stages at δ.</summary>
+    /// <param name="delta">δ ∈ (0, 1).</param>
+    public double EpsilonAt(double delta) => Compose(_stages, delta);
+
+    /// <summary>ε the ledger would reach at the budget's δ if <paramref name="stage"/> were added.</summary>
+    /// <param name="stage">The candidate stage.</param>
+    public double EpsilonWith(LedgerStage stage) => Compose([.. _stages, stage], Budget.Delta);
+
+    /// <summary>Records the stage, or throws <see cref="PrivacyBudgetExceededException"/> and records nothing.</summary>
+    /// <param name="stage">The stage about to run.</param>
+    public void Spend(LedgerStage stage)
+    {
+        stage.Cost.Validate();
+        double before = TotalEpsilon;
+        double after = EpsilonWith(stage);
+        if (!(after <= Budget.Epsilon))
+            throw new PrivacyBudgetExceededException(string.Create(CultureInfo.InvariantCulture,
+                $"privacy budget exceeded: stage '{stage.Name}' ({stage.Mechanism}) would raise epsilon from {before:0.####} to {after:0.####} at delta {Budget.Delta:R}, over the budget {Budget.Epsilon:R}; it was not run"));
+        _stages.Add(stage);
+    }
+
+    private double Compose(IReadOnlyList<LedgerStage> stages, double delta)
+    {
+        if (stages.Count == 0) return 0;
+        foreach (var s in stages)
+            if (s.Neighbouring != NeighbouringRelation.AddRemoveOne)
+                throw new NotSupportedException($"stage '{s.Name}' uses {s.Neighbouring} neighbours; the accountants compose add/remove-one only");
+        var costs = stages.Select(s => s.Cost).ToArray();
+        return Accountant == AccountantKind.Rdp
+            ? RdpAccountant.Epsilon(costs, delta).Epsilon
+            : _pld.Epsilon(costs, delta, estimateError: false).Epsilon;
+    }
+
+    /// <summary>Serialises the ledger (stages, parameters, costs, budget, accountant, randomness) to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(
+        new LedgerDocument(FormatVersion, Accountant, Budget, Randomness, _stages, TotalEpsilon), JsonOptions);
+
+    /// <summary>Reads a ledger written by <see cref="ToJson"/>; stages are restored without re-checking the budget.</summary>
+    /// <param name="json">The JSON text.</param>
+    public static PrivacyLedger FromJson(string json)
+    {
+        var doc = JsonSerializer.Deserialize<LedgerDocument>(json, JsonOptions)
+                  ?? throw new JsonException("privacy ledger JSON is empty");
+        if (doc.FormatVersion != FormatVersion)
+            throw new JsonException($"privacy ledger format {doc.FormatVersion} is not supported (expected {FormatVersion})");
+        var ledger = new PrivacyLedger(doc.Budget, doc.Randomness, doc.Accountant);
+        ledger._stages.AddRange(doc.Stages);
+        return ledger;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    private sealed record LedgerDocument(int FormatVersion, AccountantKind Accountant, PrivacyBudget Budget,
+        RandomnessRecord Randomness, IReadOnlyList<LedgerStage> Stages, double TotalEpsilon);
+}

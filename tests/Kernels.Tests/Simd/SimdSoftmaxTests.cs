@@ -1,0 +1,10 @@
+using DpSynth.Kernels.Simd;
+using DpSynth.Kernels.Tests.Conformance;
+
+namespace DpSynth.Kernels.Tests.Simd;
+
+[Trait("Backend", "simd")]
+public sealed class SimdSoftmaxTests : SoftmaxConformanceTests
+{
+    protected override IComputeBackend CreateBackend() => new SimdBackend();
+}
