@@ -1,5 +1,6 @@
 using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Mechanisms;
+using DpSynth.Privacy.Pld;
 
 namespace DpSynth.Privacy.Tests;
 
@@ -11,11 +12,12 @@ public class CalibrationTests
     [InlineData(AccountantKind.Pld, 0.02, 50L, 1.0)]
     public void CalibratedSigmaRoundTrips(AccountantKind kind, double q, long steps, double targetEps)
     {
-        double sigma = NoiseCalibrator.NoiseMultiplier(kind, q, steps, targetEps, 1e-5);
-        double eps = NoiseCalibrator.Epsilon(kind, q, sigma, steps, 1e-5);
+        var pld = new PldAccountant(1e-3); // the round trip holds on any grid; a coarse one keeps the test fast
+        double sigma = NoiseCalibrator.NoiseMultiplier(kind, q, steps, targetEps, 1e-5, pld);
+        double eps = NoiseCalibrator.Epsilon(kind, q, sigma, steps, 1e-5, pld);
         Assert.True(eps <= targetEps, $"calibrated σ={sigma} gives ε={eps} > {targetEps}");
         Assert.True(eps > targetEps * 0.999, $"σ={sigma} is not the smallest: ε={eps}");
-        double slightlyLess = NoiseCalibrator.Epsilon(kind, q, sigma * (1 - 1e-3), steps, 1e-5);
+        double slightlyLess = NoiseCalibrator.Epsilon(kind, q, sigma * (1 - 1e-3), steps, 1e-5, pld);
         Assert.True(slightlyLess > targetEps);
     }
 
@@ -23,7 +25,7 @@ public class CalibrationTests
     public void PldNeedsNoMoreNoiseThanRdp()
     {
         double rdp = NoiseCalibrator.NoiseMultiplier(AccountantKind.Rdp, 0.02, 50, 1, 1e-5);
-        double pld = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, 0.02, 50, 1, 1e-5);
+        double pld = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, 0.02, 50, 1, 1e-5, new PldAccountant(1e-3));
         Assert.True(pld <= rdp);
     }
 

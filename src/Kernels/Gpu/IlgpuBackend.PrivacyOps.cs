@@ -67,8 +67,6 @@ public sealed partial class IlgpuBackend
     {
         ArgumentNullException.ThrowIfNull(key);
         ShapeCheck.Owned(this, nameof(AddGaussianNoise), x);
-        if (Name == "opencl")
-            throw new NotSupportedException("AddGaussianNoise: the bit-exact noise kernel needs correctly rounded FMAs, which DpSynth emits as inline PTX; it is not available on OpenCL devices. Use --device cuda or cpu.");
         if (x.Length == 0) return;
         ulong last = checked(offset + (ulong)x.Length - 1);
         ulong firstChunk = offset / GaussianStream.ChunkElements, lastChunk = last / GaussianStream.ChunkElements;

@@ -119,7 +119,7 @@ public sealed partial class IlgpuBackend : IComputeBackend
     /// <summary>A backend on CUDA device <paramref name="index"/>; throws <see cref="InvalidOperationException"/> if there is none.</summary>
     public static IlgpuBackend CreateCuda(int index = 0)
     {
-        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms().RegisterFusedMultiplyAdd().Math(MathMode.Default).Optimize(OptimizationLevel.O2));
+        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Math(MathMode.Default).Optimize(OptimizationLevel.O2));
         try
         {
             var devices = context.GetCudaDevices();

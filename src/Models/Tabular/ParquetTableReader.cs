@@ -18,7 +18,9 @@ public static class ParquetTableReader
         // Parquet.Net only offers async IO; this library's reading API is synchronous.
         try { return ReadAsync(path, schema, options).GetAwaiter().GetResult(); }
         catch (TableFormatException) { throw; }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException)
+        // A corrupt file can make the third-party decoder fail in any number of ways (bad Thrift
+        // metadata, out-of-range offsets); all of them are bad input, reported in one line.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new TableFormatException(path, 0, null, $"a readable Parquet file ({e.Message})");
         }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DpSynth.Models.Tabular;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed record TableSchema(IReadOnlyList<ColumnSchema> Columns, IReadOnlyL
     }
 
     /// <summary>The columns that are encoded (role feature or label), in schema order.</summary>
+    [JsonIgnore]
     public IEnumerable<ColumnSchema> ModelledColumns => Columns.Where(c => c.Role != ColumnRole.Ignore);
 }
 
@@ -36,9 +39,11 @@ public sealed record ColumnSchema(
     DeclaredCategories? Categories = null)
 {
     /// <summary>The bounds if they are declared public, else null (private bounds are never used).</summary>
+    [JsonIgnore]
     public DeclaredBounds? PublicBounds => Bounds is { Public: true } ? Bounds : null;
 
     /// <summary>The category list if it is declared public, else null (a private list is never used).</summary>
+    [JsonIgnore]
     public DeclaredCategories? PublicCategories => Categories is { Public: true } ? Categories : null;
 }
 

@@ -79,6 +79,8 @@ public sealed class DpSgdTrainer : IDisposable
             };
         }
 
+        if (ledger is not null && options.Private && options.Seed is not null && ledger.Randomness.Kind == Privacy.Randomness.RandomnessKind.Csprng)
+            throw new ArgumentException("The ledger records CSPRNG randomness but this run is seeded; seeded noise gives no privacy to whoever knows the seed, so record the ledger with the seed.");
         _key = options.Seed is ulong seed ? NoiseKey.FromSeed(seed) : NoiseKey.CreateSecure();
         int initSeed = options.Seed is ulong s ? unchecked((int)(s ^ (s >> 32))) : System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
         int capacity = PoissonSampler.Capacity(data.Records, SampleRate, options.CapacitySigmas);

@@ -192,8 +192,7 @@ public sealed class TrainingStep : IDisposable
     /// <param name="noiseStd">σ·C, or 0 for no noise.</param>
     /// <param name="key">Noise key (required when noiseStd &gt; 0).</param>
     /// <param name="noiseOffset">First stream element for this step; steps must use disjoint ranges.</param>
-    /// <param name="keepGradient">Leave the final gradient in worker 0's buffer (tests); it is then zeroed by the next call only if the caller does so.</param>
-    public void Apply(Optimizer optimizer, float scale, float noiseStd, NoiseKey? key, ulong noiseOffset, bool keepGradient = false)
+    public void Apply(Optimizer optimizer, float scale, float noiseStd, NoiseKey? key, ulong noiseOffset)
     {
         if (noiseStd > 0 && key is null) throw new ArgumentNullException(nameof(key), "Noise needs a key.");
         var values = _network.Parameters.Values;
@@ -211,7 +210,7 @@ public sealed class TrainingStep : IDisposable
             if (noiseStd > 0) _backend.AddGaussianNoise(total, noiseStd, key!, noiseOffset + (ulong)start);
             _backend.Scale(total, scale);
             optimizer.Apply(values, _network.WorkerGradient(0), start, n);
-            if (!keepGradient) _backend.Fill(total, 0f);
+            _backend.Fill(total, 0f);
         }, _network.Workers);
         optimizer.Steps++;
     }

@@ -74,3 +74,15 @@ public class SchemaTests
         Assert.Null(s.Find("c")!.PublicCategories);
     }
 }
+
+public class SchemaJsonShapeTests
+{
+    [Fact]
+    public void OnlyDeclaredPropertiesAreWrittenAndTextIsReadable()
+    {
+        string json = TableSchemaJson.ToJson(AdultLikeData.PublicSchema());
+        Assert.DoesNotContain("modelledColumns", json);
+        Assert.DoesNotContain("publicBounds", json);
+        Assert.Contains("\"<=50K\"", json);
+    }
+}

@@ -47,6 +47,31 @@ internal static class GroupReduce
         return total;
     }
 
+    /// <summary>
+    /// Two sums over the group in one pass (one pair of barriers instead of two); needs a scratch of
+    /// 2·<see cref="MaxWarps"/> floats.
+    /// </summary>
+    public static SumPair Sum2(float first, float second, ArrayView<float> scratch)
+    {
+        first = WarpSum(first);
+        second = WarpSum(second);
+        if (Warp.LaneIdx == 0)
+        {
+            scratch[Warp.WarpIdx] = first;
+            scratch[MaxWarps + Warp.WarpIdx] = second;
+        }
+        Group.Barrier();
+        var total = new SumPair();
+        int warps = Group.DimX / Warp.WarpSize;
+        for (int w = 0; w < warps; w++)
+        {
+            total.First += scratch[w];
+            total.Second += scratch[MaxWarps + w];
+        }
+        Group.Barrier();
+        return total;
+    }
+
     /// <summary>Maximum over the group, returned to every thread.</summary>
     public static float Max(float value, ArrayView<float> scratch)
     {
@@ -63,4 +88,10 @@ internal static class GroupReduce
         Group.Barrier();
         return best;
     }
+}
+
+/// <summary>The result of <see cref="GroupReduce.Sum2"/>.</summary>
+internal struct SumPair
+{
+    public float First, Second;
 }

@@ -37,7 +37,7 @@ internal static class LayerNormKernels
     public static void BackwardInput(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> mean,
         ArrayView<float> rstd, ArrayView<float> dx, int cols)
     {
-        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxWarps);
+        var scratch = SharedMemory.Allocate<float>(2 * GroupReduce.MaxWarps);
         int row = Grid.IdxX, start = row * cols;
         float mu = mean[row], r = rstd[row];
         float sumG = 0f, sumGX = 0f;
@@ -47,8 +47,8 @@ internal static class LayerNormKernels
             sumG += g;
             sumGX += g * (x[start + j] - mu) * r;
         }
-        float meanG = GroupReduce.Sum(sumG, scratch) / cols;
-        float meanGX = GroupReduce.Sum(sumGX, scratch) / cols;
+        var sums = GroupReduce.Sum2(sumG, sumGX, scratch);
+        float meanG = sums.First / cols, meanGX = sums.Second / cols;
         for (int j = Group.IdxX; j < cols; j += Group.DimX)
         {
             float xHat = (x[start + j] - mu) * r;

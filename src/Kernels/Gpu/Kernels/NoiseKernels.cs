@@ -7,11 +7,9 @@ namespace DpSynth.Kernels.Gpu.Kernels;
 /// The <see cref="GaussianStream"/> on the device, bit for bit: one thread per ChaCha20 block computes
 /// the block and writes its 16 normals to their chunk-lane positions (element 256·c + 16·s + l for slot
 /// s of lane l), skipping positions outside [offset, offset + length) — which handles a start inside a
-/// chunk and a partial tail. The radius, log and sin/cos polynomials are <see cref="GaussianStream"/>'s
-/// own methods, so the arithmetic (integer ops, exact conversions, explicit FMAs, IEEE div/sqrt, in the
-/// same order) is literally the spec's; on CUDA its FMAs become fma.rn.f32 (see
-/// <see cref="PtxFusedMultiplyAdd"/>) and its products are never followed by an addition that ptxas
-/// could contract. Never compile this with fast math.
+/// chunk and a partial tail. The arithmetic is the spec's, operation for operation (integer ops, exact
+/// conversions, correctly rounded FMAs, IEEE div/sqrt, in the same order): see <see cref="DeviceGaussian"/>
+/// and <see cref="ExactFma"/>. Never compile this with fast math.
 /// </summary>
 internal static class NoiseKernels
 {
@@ -48,10 +46,10 @@ internal static class NoiseKernels
     /// </summary>
     private static void StorePair(ArrayView<float> x, NoiseLaunch a, ulong laneElement, int slot, uint radiusWord, uint angleWord, uint extensionWord)
     {
-        float r = radiusWord >= 256 ? GaussianStream.Radius(radiusWord) : TailRadius(radiusWord, extensionWord);
+        float r = radiusWord >= 256 ? DeviceGaussian.Radius(radiusWord) : DeviceGaussian.TailRadius(radiusWord, extensionWord);
         uint quadrant = angleWord >> 30;
         float phi = (float)((angleWord >> 8) & 0x3FFFFF) * GaussianStream.HalfPiOver2Pow22;
-        float c = GaussianStream.CosPoly(phi), s = GaussianStream.SinPoly(phi);
+        float c = DeviceGaussian.CosPoly(phi), s = DeviceGaussian.SinPoly(phi);
         // Rotate by the quadrant: negation and swapping are exact, as in GaussianStream.CosSin.
         float cos = quadrant == 0 ? c : quadrant == 1 ? -s : quadrant == 2 ? -c : s;
         float sin = quadrant == 0 ? s : quadrant == 1 ? c : quadrant == 2 ? -s : -c;
@@ -59,20 +57,11 @@ internal static class NoiseKernels
         Store(x, a, laneElement + (ulong)((slot + 1) * GaussianStream.Lanes), r * sin);
     }
 
-    /// <summary>GaussianStream.TailRadius with the extension block's word already computed (same operations).</summary>
-    private static float TailRadius(uint a, uint extensionWord)
-    {
-        float u = MathF.FusedMultiplyAdd(extensionWord & 0xFF, GaussianStream.Exp2M64, GaussianStream.Exp2M65);
-        u = MathF.FusedMultiplyAdd(extensionWord >> 8, GaussianStream.Exp2M56, u);
-        u = MathF.FusedMultiplyAdd(a, GaussianStream.Exp2M32, u);
-        return MathF.Sqrt(-2f * GaussianStream.Log(u));
-    }
-
     private static void Store(ArrayView<float> x, NoiseLaunch a, ulong element, float z)
     {
         if (element < a.Offset || element - a.Offset >= (ulong)a.Length) return;
         int j = (int)(element - a.Offset);
-        x[j] = MathF.FusedMultiplyAdd(a.Sigma, z, x[j]);
+        x[j] = ExactFma.Fma(a.Sigma, z, x[j]);
     }
 
     /// <summary>The RFC 8439 block function on DpSynth's state (constants, key, 64-bit counter, 64-bit stream id).</summary>

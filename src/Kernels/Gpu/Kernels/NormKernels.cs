@@ -48,7 +48,7 @@ internal static class NormKernels
     /// </summary>
     public static void LinearPerExampleSquaredNorms(ArrayView<float> a, ArrayView<float> delta, ArrayView<float> norms, LinearNormShape shape)
     {
-        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxWarps);
+        var scratch = SharedMemory.Allocate<float>(2 * GroupReduce.MaxWarps);
         int first = Grid.IdxX * shape.GroupSize;
         float total = 0f;
         for (int t = 0; t < shape.GroupSize; t++)
@@ -60,10 +60,9 @@ internal static class NormKernels
                 float aDot = 0f, dDot = 0f;
                 for (int j = Group.IdxX; j < shape.InCols; j += Group.DimX) aDot += a[aT + j] * a[aU + j];
                 for (int j = Group.IdxX; j < shape.OutCols; j += Group.DimX) dDot += delta[dT + j] * delta[dU + j];
-                aDot = GroupReduce.Sum(aDot, scratch);
-                dDot = GroupReduce.Sum(dDot, scratch);
+                var dots = GroupReduce.Sum2(aDot, dDot, scratch);
                 float weight = t == u ? 1f : 2f;
-                total += weight * (aDot * dDot + (shape.IncludeBias != 0 ? dDot : 0f));
+                total += weight * (dots.First * dots.Second + (shape.IncludeBias != 0 ? dots.Second : 0f));
             }
         }
         if (Group.IdxX == 0) norms[Grid.IdxX] = (shape.Accumulate != 0 ? norms[Grid.IdxX] : 0f) + total;

@@ -118,8 +118,9 @@ public sealed class TableEncoder
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Quantile knots must survive the trip bit for bit; the default double formatting does.
+        // Quantile knots survive the trip bit for bit: doubles are written in shortest round-trip form.
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private sealed record Document(int FormatVersion, ColumnEncoder[] Columns);
