@@ -41,7 +41,7 @@ internal static class CommandLine
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is CliInputException or ArgumentException)
+        catch (Exception e) when (IsInputError(e))
         {
             stderr.WriteLine($"dpsynth: {FirstLine(e.Message)}");
             return InputError;
@@ -52,6 +52,12 @@ internal static class CommandLine
             return 1;
         }
     }
+
+    // Refused input, not a bug: bad arguments, malformed tables, a budget that cannot be met, a file
+    // that is missing or unreadable. These get one line and exit code 2.
+    private static bool IsInputError(Exception e) => e is CliInputException or ArgumentException
+        or Models.Tabular.TableFormatException or Privacy.Ledger.PrivacyBudgetExceededException
+        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
 
     private static string FirstLine(string message)
     {
