@@ -23,6 +23,7 @@ internal static class CommandLine
               dpsynth account --sample-rate 0.01 --noise-multiplier 1.1 --steps 5000 --delta 1e-5
             """);
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
         return root;

@@ -14,6 +14,7 @@ namespace DpSynth.Privacy;
 [JsonDerivedType(typeof(SubsampledGaussianCost), "subsampled_gaussian")]
 [JsonDerivedType(typeof(DiscreteGaussianCost), "discrete_gaussian")]
 [JsonDerivedType(typeof(PureDpCost), "pure_dp")]
+[JsonDerivedType(typeof(ExponentialMechanismCost), "exponential_mechanism")]
 [JsonDerivedType(typeof(ApproximateDpCost), "approximate_dp")]
 public abstract record PrivacyCost
 {
@@ -35,6 +36,12 @@ public abstract record PrivacyCost
     /// <summary>How many times the loss model is self-composed.</summary>
     internal virtual long Repetitions => 1;
 
+    /// <summary>
+    /// Equal for costs whose <see cref="LossModel"/> is the same distribution, so that the PLD
+    /// accountant can compose them as one model raised to their summed <see cref="Repetitions"/>.
+    /// </summary>
+    internal virtual object LossModelKey => this;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> on impossible parameters.</summary>
     internal abstract void Validate();
 }
@@ -52,6 +59,7 @@ public sealed record SubsampledGaussianCost(double NoiseMultiplier, double Sampl
     internal override double RdpAt(double order) => Steps * Rdp.SubsampledGaussianRdp.Compute(SampleRate, NoiseMultiplier, order);
     internal override IPrivacyLossModel LossModel => new SubsampledGaussianLoss(NoiseMultiplier, SampleRate);
     internal override long Repetitions => Steps;
+    internal override object LossModelKey => (typeof(SubsampledGaussianLoss), NoiseMultiplier, SampleRate);
     internal override void Validate()
     {
         CostValidation.Positive(NoiseMultiplier, "noise multiplier");
@@ -95,10 +103,43 @@ public sealed record PureDpCost(double Epsilon, double? ZcdpRho = null) : Privac
 {
     internal override double RdpAt(double order) => Math.Min(Epsilon, order * (ZcdpRho ?? Epsilon * Epsilon / 2));
     internal override IPrivacyLossModel LossModel => new RandomizedResponseLoss(Epsilon, 0);
+    internal override object LossModelKey => (typeof(RandomizedResponseLoss), Epsilon, 0.0);
     internal override void Validate()
     {
         CostValidation.NonNegative(Epsilon, "epsilon");
         if (ZcdpRho is double rho) CostValidation.NonNegative(rho, "zCDP rho");
+    }
+}
+
+/// <summary>
+/// <paramref name="Releases"/> runs of an exponential mechanism (McSherry &amp; Talwar 2007) whose
+/// utility has sensitivity ≤ 1 and whose weights are exp(ε·u/2), such as the DP quantiles of
+/// <see cref="Mechanisms.DpQuantiles"/>. Each run is ε-DP and, more usefully, ε-bounded-range: its
+/// privacy loss lies in an interval of width ε (Durfee &amp; Rogers 2019). RDP: per run
+/// min(ε, α·ε²/8), the bounded-range zCDP bound (Cesar &amp; Rogers 2021), times the number of runs.
+/// PLD: the runs are composed as <paramref name="Releases"/> repetitions of the pair that
+/// dominates every ε-bounded-range mechanism (tighter than randomized response with ε, which
+/// dominates every ε-DP mechanism and is still what <see cref="PureDpCost"/> uses).
+/// </summary>
+/// <param name="EpsilonPerRelease">ε ≥ 0 of one run.</param>
+/// <param name="Releases">Number of runs m ≥ 1.</param>
+public sealed record ExponentialMechanismCost(double EpsilonPerRelease, long Releases) : PrivacyCost
+{
+    /// <summary>The stage's pure-DP ε by basic composition, m·ε (a bound; the accountants compose more tightly).</summary>
+    public double TotalEpsilon => Releases * EpsilonPerRelease;
+
+    /// <summary>The stage's zCDP parameter, m·ε²/8.</summary>
+    public double ZcdpRho => Releases * EpsilonPerRelease * EpsilonPerRelease / 8;
+
+    internal override double RdpAt(double order)
+        => Releases * Math.Min(EpsilonPerRelease, order * EpsilonPerRelease * EpsilonPerRelease / 8);
+    internal override IPrivacyLossModel LossModel => new BoundedRangeLoss(EpsilonPerRelease);
+    internal override long Repetitions => Releases;
+    internal override object LossModelKey => (typeof(BoundedRangeLoss), EpsilonPerRelease);
+    internal override void Validate()
+    {
+        CostValidation.NonNegative(EpsilonPerRelease, "epsilon per release");
+        if (Releases < 1) throw new ArgumentOutOfRangeException(nameof(Releases), Releases, $"releases must be at least 1, got {Releases}");
     }
 }
 

@@ -4,13 +4,7 @@ namespace DpSynth.Cli.Tests;
 
 public class AccountCommandTests
 {
-    private static (int Code, string Out, string Err) Run(string commandLine)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(string commandLine) => CliRunner.Line(commandLine);
 
     private static JsonElement Json(string output)
     {

@@ -97,9 +97,11 @@ public class MechanismTests
         Assert.InRange(q[0], 8, 12);
         Assert.InRange(q[1], 48, 52);
         Assert.InRange(q[2], 88, 92);
-        var cost = Assert.IsType<PureDpCost>(ledger.Stages[0].Cost);
-        Assert.Equal(3.0, cost.Epsilon, 12);
-        Assert.Equal(3 * 1.0 / 8, cost.ZcdpRho!.Value, 12);
+        var cost = Assert.IsType<ExponentialMechanismCost>(ledger.Stages[0].Cost);
+        Assert.Equal(3.0, cost.TotalEpsilon, 12);
+        Assert.Equal(3 * 1.0 / 8, cost.ZcdpRho, 12);
+        Assert.Equal(1.0, cost.EpsilonPerRelease);
+        Assert.Equal(3, cost.Releases);
     }
 
     [Fact]

@@ -79,8 +79,8 @@ public sealed class Formula
                 sign = '-';
                 p.Advance();
             }
+            if (p.AtEnd) throw p.Error(first ? "a column name, 0 or 1" : "a term after '" + sign + "'");
             first = false;
-            if (p.AtEnd) throw p.Error("a term after '" + sign + "'");
             char c = p.Peek();
             if (c is '0' or '1' && p.IsNumberTerm())
             {

@@ -13,6 +13,14 @@ namespace DpSynth.Privacy.Ledger;
 /// with its mechanism, parameters, neighbouring relation and cost, and the reported ε composes all
 /// stages with one accountant. A stage that would exceed the budget is refused before it is
 /// recorded — callers spend first and touch the data only afterwards.
+/// <para>
+/// Under the PLD accountant the ledger keeps the running composition of its stages, so pricing a
+/// new stage composes only that stage onto it (one FFT pair) rather than every stage again. It
+/// reports the smaller of the PLD and the RDP bound: both are upper bounds on ε at the same δ for
+/// the same stages, so their minimum is one too. This matters for exponential-mechanism stages,
+/// whose PLD uses a pair dominating all bounded-range mechanisms while RDP uses their sharper
+/// zCDP bound ε²/8; for DP-SGD the PLD bound is the smaller one.
+/// </para>
 /// </summary>
 public sealed class PrivacyLedger
 {
@@ -20,7 +28,9 @@ public sealed class PrivacyLedger
     public const int FormatVersion = 1;
 
     private readonly List<LedgerStage> _stages = [];
-    private readonly PldAccountant _pld = new();
+
+    /// <summary>The PLD composition of <see cref="_stages"/> (kept for the PLD accountant only).</summary>
+    private RunningComposition _pld = RunningComposition.Empty(new PldAccountant());
 
     /// <summary>Creates an empty ledger.</summary>
     /// <param name="budget">The (ε, δ) budget.</param>
@@ -40,7 +50,7 @@ public sealed class PrivacyLedger
     /// <summary>Where the mechanisms' randomness comes from.</summary>
     public RandomnessRecord Randomness { get; }
 
-    /// <summary>The accountant used to compose stages.</summary>
+    /// <summary>The accountant used to compose stages (PLD reports the smaller of its bound and RDP's; see the class remarks).</summary>
     public AccountantKind Accountant { get; }
 
     /// <summary>The recorded stages, in order.</summary>
@@ -51,36 +61,49 @@ public sealed class PrivacyLedger
 
     /// <summary>ε of all recorded stages at δ.</summary>
     /// <param name="delta">δ ∈ (0, 1).</param>
-    public double EpsilonAt(double delta) => Compose(_stages, delta);
+    public double EpsilonAt(double delta)
+    {
+        CostValidation.Delta(delta);
+        if (_stages.Count == 0) return 0;
+        double rdp = RdpEpsilon(_stages, delta);
+        return Accountant == AccountantKind.Rdp ? rdp : Math.Min(_pld.EpsilonAt(delta), rdp);
+    }
 
     /// <summary>ε the ledger would reach at the budget's δ if <paramref name="stage"/> were added.</summary>
     /// <param name="stage">The candidate stage.</param>
-    public double EpsilonWith(LedgerStage stage) => Compose([.. _stages, stage], Budget.Delta);
+    public double EpsilonWith(LedgerStage stage) => Price(stage).Epsilon;
 
     /// <summary>Records the stage, or throws <see cref="PrivacyBudgetExceededException"/> and records nothing.</summary>
     /// <param name="stage">The stage about to run.</param>
     public void Spend(LedgerStage stage)
     {
-        stage.Cost.Validate();
-        double before = TotalEpsilon;
-        double after = EpsilonWith(stage);
+        var (after, composition) = Price(stage);
         if (!(after <= Budget.Epsilon))
             throw new PrivacyBudgetExceededException(string.Create(CultureInfo.InvariantCulture,
-                $"privacy budget exceeded: stage '{stage.Name}' ({stage.Mechanism}) would raise epsilon from {before:0.####} to {after:0.####} at delta {Budget.Delta:R}, over the budget {Budget.Epsilon:R}; it was not run"));
+                $"privacy budget exceeded: stage '{stage.Name}' ({stage.Mechanism}) would raise epsilon from {TotalEpsilon:0.####} to {after:0.####} at delta {Budget.Delta:R}, over the budget {Budget.Epsilon:R}; it was not run"));
         _stages.Add(stage);
+        if (composition is not null) _pld = composition;
     }
 
-    private double Compose(IReadOnlyList<LedgerStage> stages, double delta)
+    /// <summary>ε with the stage added, and (PLD only) the composition that includes it; nothing is recorded.</summary>
+    private (double Epsilon, RunningComposition? Composition) Price(LedgerStage stage)
     {
-        if (stages.Count == 0) return 0;
-        foreach (var s in stages)
-            if (s.Neighbouring != NeighbouringRelation.AddRemoveOne)
-                throw new NotSupportedException($"stage '{s.Name}' uses {s.Neighbouring} neighbours; the accountants compose add/remove-one only");
-        var costs = stages.Select(s => s.Cost).ToArray();
-        return Accountant == AccountantKind.Rdp
-            ? RdpAccountant.Epsilon(costs, delta).Epsilon
-            : _pld.Epsilon(costs, delta, estimateError: false).Epsilon;
+        CheckNeighbouring(stage);
+        stage.Cost.Validate();
+        double rdp = RdpEpsilon([.. _stages, stage], Budget.Delta);
+        if (Accountant == AccountantKind.Rdp) return (rdp, null);
+        var composition = _pld.Plus(stage.Cost);
+        return (Math.Min(composition.EpsilonAt(Budget.Delta), rdp), composition);
     }
+
+    private static void CheckNeighbouring(LedgerStage s)
+    {
+        if (s.Neighbouring != NeighbouringRelation.AddRemoveOne)
+            throw new NotSupportedException($"stage '{s.Name}' uses {s.Neighbouring} neighbours; the accountants compose add/remove-one only");
+    }
+
+    private static double RdpEpsilon(IReadOnlyList<LedgerStage> stages, double delta)
+        => RdpAccountant.Epsilon(stages.Select(s => s.Cost).ToArray(), delta).Epsilon;
 
     /// <summary>Serialises the ledger (stages, parameters, costs, budget, accountant, randomness) to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(
@@ -95,7 +118,13 @@ public sealed class PrivacyLedger
         if (doc.FormatVersion != FormatVersion)
             throw new JsonException($"privacy ledger format {doc.FormatVersion} is not supported (expected {FormatVersion})");
         var ledger = new PrivacyLedger(doc.Budget, doc.Randomness, doc.Accountant);
-        ledger._stages.AddRange(doc.Stages);
+        foreach (var stage in doc.Stages)
+        {
+            CheckNeighbouring(stage);
+            ledger._stages.Add(stage);
+            // Replaying the stages in order rebuilds the same running composition, hence the same ε.
+            if (ledger.Accountant == AccountantKind.Pld) ledger._pld = ledger._pld.Plus(stage.Cost);
+        }
         return ledger;
     }
 

@@ -8,17 +8,18 @@ namespace DpSynth.Privacy.Mechanisms;
 /// "Privacy-preserving statistical estimation with optimal convergence rates" (2011): the
 /// clipped, sorted data cut the range into intervals; interval i (with i points below it) is
 /// chosen with probability ∝ length·exp(ε·u_i/2), u_i = −|i − p·n|, whose sensitivity under
-/// add/remove is ≤ 1, and the output is uniform inside it. Each quantile is ε-DP and, being an
-/// exponential mechanism, ε²/8-zCDP (Cesar &amp; Rogers 2021); m quantiles cost
-/// <see cref="PureDpCost"/>(m·ε, ρ = m·ε²/8), which the ledger composes like any other stage.
+/// add/remove is ≤ 1, and the output is uniform inside it. Each quantile is ε-DP and ε-bounded-range
+/// (the utility moves by a value in [−1, 1] everywhere, so the log density ratio spans at most ε),
+/// hence ε²/8-zCDP (Cesar &amp; Rogers 2021); m quantiles cost <see cref="ExponentialMechanismCost"/>(ε, m):
+/// m compositions of that mechanism, which the PLD accountant composes like any repeated stage.
 /// </summary>
 public static class DpQuantiles
 {
     /// <summary>The cost of releasing <paramref name="quantileCount"/> quantiles with ε each.</summary>
     /// <param name="quantileCount">Number of quantiles m ≥ 1.</param>
     /// <param name="epsilonPerQuantile">ε per quantile &gt; 0.</param>
-    public static PureDpCost Cost(int quantileCount, double epsilonPerQuantile)
-        => new(quantileCount * epsilonPerQuantile, quantileCount * epsilonPerQuantile * epsilonPerQuantile / 8);
+    public static ExponentialMechanismCost Cost(int quantileCount, double epsilonPerQuantile)
+        => new(epsilonPerQuantile, quantileCount);
 
     /// <summary>Spends the stage (refused before the data is read if over budget), then releases the quantiles.</summary>
     /// <param name="values">The private values, one per record.</param>

@@ -83,7 +83,10 @@ public sealed class PldAccountant
     {
         if (costs.Count == 0) throw new ArgumentException("nothing to compose", nameof(costs));
         foreach (var c in costs) c.Validate();
-        var models = costs.Select(c => (Model: c.LossModel, Repetitions: c.Repetitions)).ToArray();
+        // Stages with the same per-step loss are one group whose characteristic function is raised
+        // to the summed count: one FFT per distinct mechanism instead of one per stage.
+        var models = costs.GroupBy(c => c.LossModelKey)
+            .Select(g => (Model: g.First().LossModel, Repetitions: g.Sum(c => c.Repetitions))).ToArray();
         double tailPerStep = TruncationMass / 4 / costs.Sum(c => (double)c.Repetitions);
         var directions = models.All(m => m.Model.IsSymmetric)
             ? [LossDirection.Remove]
@@ -100,7 +103,7 @@ public sealed class PldAccountant
         }
     }
 
-    private static bool SingleStepsFit((IPrivacyLossModel Model, long Repetitions)[] models, double interval, double tail)
+    internal static bool SingleStepsFit((IPrivacyLossModel Model, long Repetitions)[] models, double interval, double tail)
     {
         foreach (var (model, _) in models)
             foreach (var d in new[] { LossDirection.Remove, LossDirection.Add })
@@ -121,8 +124,7 @@ public sealed class PldAccountant
     private static ComposedLoss ComposeInFourierDomain((LossPmf Pmf, long Repetitions)[] pmfs,
         (long MinIndex, long MaxIndex, double[] LogMgfUpper) window, double interval)
     {
-        int size = 64;
-        while (size < window.MaxIndex - window.MinIndex + 1) size *= 2;
+        int size = FftSize(window.MaxIndex - window.MinIndex + 1);
 
         // Characteristic function of the composition = product of each step's, raised to its count.
         var product = new Complex[size];
@@ -131,14 +133,42 @@ public sealed class PldAccountant
         double logFinite = 0; // log P(no step hits +∞)
         foreach (var (pmf, reps) in pmfs)
         {
-            Array.Clear(buffer);
-            for (int i = 0; i < pmf.Mass.Length; i++)
-                buffer[(int)Modulo(pmf.MinIndex + i, size)] += pmf.Mass[i];
-            Radix2Fft.Transform(buffer, inverse: false);
-            for (int j = 0; j < size; j++) product[j] *= reps == 1 ? buffer[j] : Complex.Pow(buffer[j], reps);
+            MultiplySpectrum(product, pmf, reps, buffer);
             logFinite += reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
         }
         buffer = null!;
+        double supportMax = pmfs.Sum(p => p.Repetitions * (double)p.Pmf.MaxIndex) * interval;
+        return FromSpectrum(product, window.MinIndex, window.LogMgfUpper, supportMax, logFinite, interval);
+    }
+
+    /// <summary>The smallest power-of-two FFT size (at least 64) that holds <paramref name="width"/> grid points.</summary>
+    internal static int FftSize(long width)
+    {
+        int size = 64;
+        while (size < width) size *= 2;
+        return size;
+    }
+
+    /// <summary>Multiplies <paramref name="product"/> by the characteristic function of <paramref name="pmf"/> raised to <paramref name="reps"/>, at the product's size.</summary>
+    internal static void MultiplySpectrum(Complex[] product, LossPmf pmf, long reps, Complex[]? buffer = null)
+    {
+        int size = product.Length;
+        buffer ??= new Complex[size];
+        Array.Clear(buffer);
+        for (int i = 0; i < pmf.Mass.Length; i++)
+            buffer[(int)Modulo(pmf.MinIndex + i, size)] += pmf.Mass[i];
+        Radix2Fft.Transform(buffer, inverse: false);
+        for (int j = 0; j < size; j++) product[j] *= reps == 1 ? buffer[j] : Complex.Pow(buffer[j], reps);
+    }
+
+    /// <summary>
+    /// Turns a product of characteristic functions into the composed loss on the window starting at
+    /// <paramref name="minIndex"/>. Transforms <paramref name="product"/> in place.
+    /// </summary>
+    internal static ComposedLoss FromSpectrum(Complex[] product, long minIndex, double[] logMgfUpper, double supportMaxLoss,
+        double logFinite, double interval)
+    {
+        int size = product.Length;
         Radix2Fft.Transform(product, inverse: true);
 
         // Position r holds loss index j ≡ r (mod size) with j in [MinIndex, MinIndex + size).
@@ -147,13 +177,13 @@ public sealed class PldAccountant
         var mass = new double[size];
         for (int r = 0; r < size; r++)
         {
-            long j = window.MinIndex + Modulo(r - window.MinIndex, size);
-            mass[j - window.MinIndex] = Math.Max(0, product[r].Real); // clamp FFT round-off below zero
+            long j = minIndex + Modulo(r - minIndex, size);
+            mass[j - minIndex] = Math.Max(0, product[r].Real); // clamp FFT round-off below zero
         }
-        double aboveWindow = ChernoffWindow.UpperTailBound(pmfs, window.LogMgfUpper, (window.MinIndex + size) * interval);
+        double aboveWindow = ChernoffWindow.UpperTailBound(logMgfUpper, supportMaxLoss, (minIndex + size) * interval);
         double infinity = -MathNet.Numerics.SpecialFunctions.Expm1(logFinite) + aboveWindow;
-        return new ComposedLoss(interval, window.MinIndex, mass, infinity);
+        return new ComposedLoss(interval, minIndex, mass, infinity);
     }
 
-    private static long Modulo(long a, long m) => ((a % m) + m) % m;
+    internal static long Modulo(long a, long m) => ((a % m) + m) % m;
 }
