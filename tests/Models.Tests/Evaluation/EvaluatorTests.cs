@@ -52,8 +52,8 @@ public sealed class EvaluatorTests(ITestOutputHelper output)
         Assert.Equal(0, r.Fidelity.OneWayTvdMean, 12);
         Assert.True(r.Fidelity.TwoWayTvdMean > 0.02, $"2-way TVD {r.Fidelity.TwoWayTvdMean}");
         Assert.True(r.Fidelity.CorrelationDifference > 0.01);
-        Assert.True(r.Utility.TrainOnReal.RocAuc > 0.65, $"TRTR AUC {r.Utility.TrainOnReal.RocAuc}");
-        Assert.InRange(r.Utility.TrainOnSynthetic.RocAuc, 0.35, 0.62);
+        Assert.True(r.Utility.TrainOnReal.RocAuc > 0.6, $"TRTR AUC {r.Utility.TrainOnReal.RocAuc}");
+        Assert.InRange(r.Utility.TrainOnSynthetic.RocAuc, 0.4, r.Utility.TrainOnReal.RocAuc - 0.05);
         Assert.True(r.Privacy.ExactCopyShareSynthetic < 0.01);
     }
 
