@@ -61,7 +61,7 @@ public class TmpExpm1(Xunit.Abstractions.ITestOutputHelper output)
     {
         foreach (double x in new[] { 5e-5, 1e-3, 0.05, 0.09 })
         {
-            double m = MathNet.Numerics.SpecialFunctions.Expm1(x);
+            double m = DpSynth.Privacy.Numerics.Exponential.MinusOne(x);
             double precise = 2 * Math.Exp(x / 2) * Math.Sinh(x / 2);
             output.WriteLine($"x={x} mathnet={m:R} precise={precise:R} rel={(m - precise) / precise:E2}");
             double l = MathNet.Numerics.SpecialFunctions.Log1p(x);

@@ -8,8 +8,8 @@ namespace DpSynth.Models.Twins;
 /// </summary>
 /// <param name="Column">Column name.</param>
 /// <param name="IsCategorical">Whether the column is coded as dummies.</param>
-/// <param name="Levels">The levels in coefficient order (reference included); empty for a numeric column.</param>
-/// <param name="Reference">The reference level (no coefficient of its own); null for a numeric column.</param>
+/// <param name="Levels">The levels in coefficient order, the reference first; empty for a numeric column.</param>
+/// <param name="Reference">The reference level (no coefficient of its own); null for a numeric column, and for the first factor of a model without intercept (one column per level).</param>
 /// <param name="FirstCoefficient">Index of the term's first coefficient.</param>
 /// <param name="CoefficientCount">Number of coefficients of the term.</param>
 public sealed record DesignTerm(string Column, bool IsCategorical, IReadOnlyList<string> Levels, string? Reference, int FirstCoefficient, int CoefficientCount);
@@ -81,7 +81,9 @@ public sealed class DesignLayout
             }
             var cat0 = (CategoricalColumn)col0;
             bool declared = options.Categories.TryGetValue(column, out var declaredLevels);
-            var all = declared ? declaredLevels! : cat0.Levels;
+            // Undeclared levels are sorted so that the coefficient order does not depend on the
+            // order in which records happen to appear.
+            var all = declared ? declaredLevels! : cat0.Levels.Order(StringComparer.Ordinal).ToArray();
             string origin = declared ? "the declared category list" : $"the levels of {first.Source}";
             var counts = new long[all.Count];
             long[]? firstCounts = null;
@@ -94,12 +96,17 @@ public sealed class DesignLayout
                 for (int i = 0; i < counts.Length; i++) counts[i] += tableCounts[i];
                 firstCounts ??= tableCounts;
             }
-            string reference = ChooseReference(column, all, counts, firstCounts!, declared, options, first.Source);
-            var kept = new List<string> { reference };
+            // Without an intercept the first factor takes its place: one column per level.
+            bool fullCoding = !formula.HasIntercept && !terms.Any(t => t.IsCategorical);
+            string? reference = fullCoding ? null : ChooseReference(column, all, counts, firstCounts!, declared, options, first.Source);
+            var kept = new List<string>();
+            if (reference is not null) kept.Add(reference);
             for (int i = 0; i < all.Count; i++)
                 if (counts[i] > 0 && all[i] != reference) kept.Add(all[i]);
-            terms.Add(new DesignTerm(column, true, kept, reference, names.Count, kept.Count - 1));
-            for (int i = 1; i < kept.Count; i++) names.Add($"{column}[{kept[i]}]");
+            if (kept.Count == 0) throw new TableFormatException(first.Source, 0, column, "at least one non-missing value");
+            int skip = reference is null ? 0 : 1;
+            terms.Add(new DesignTerm(column, true, kept, reference, names.Count, kept.Count - skip));
+            for (int i = skip; i < kept.Count; i++) names.Add($"{column}[{kept[i]}]");
         }
         if (formula.Offset is { } off) foreach (var t in tables) RequireKind(t, off, formula, numeric: true, first);
         foreach (var t in tables) Require(t, formula.Outcome, formula);

@@ -97,9 +97,10 @@ public sealed class DesignMatrix
                     if (termValues[k] is double[] v) row[term.FirstCoefficient] = v[i];
                     else
                     {
-                        // Treatment coding: level 0 of the term is the reference and has no column.
-                        int level = ((int[])termValues[k])[i];
-                        if (level > 0) row[term.FirstCoefficient + level - 1] = 1;
+                        // Treatment coding: level 0 of the term is the reference and has no column
+                        // (unless the term has no reference and so one column per level).
+                        int column = ((int[])termValues[k])[i] - (term.Reference is null ? 0 : 1);
+                        if (column >= 0) row[term.FirstCoefficient + column] = 1;
                     }
                 }
                 y[n] = outcome[i];

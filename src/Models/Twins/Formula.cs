@@ -9,7 +9,9 @@ namespace DpSynth.Models.Twins;
 /// present by default), <c>0</c>, or <c>offset(column)</c> (a numeric column added to the linear
 /// predictor with coefficient 1, e.g. log exposure in a Poisson model). <c>- 1</c> or <c>+ 0</c>
 /// drops the intercept; <c>- name</c> removes a term. <c>outcome ~ 1</c> is the intercept-only
-/// model. Interactions (<c>:</c>, <c>*</c>) and transformations are not supported.
+/// model. As in R, without an intercept the first categorical covariate gets one column per level
+/// (cell means) instead of a reference level. Interactions (<c>:</c>, <c>*</c>) and
+/// transformations are not supported.
 /// </summary>
 public sealed class Formula
 {
@@ -74,7 +76,7 @@ public sealed class Formula
                 if (sign is not ('+' or '-')) throw p.Error("'+' or '-' between terms");
                 p.Advance();
             }
-            else if (p.Peek() == '-')
+            else if (!p.AtEnd && p.Peek() == '-')
             {
                 sign = '-';
                 p.Advance();

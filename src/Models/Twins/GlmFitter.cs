@@ -11,6 +11,9 @@ public sealed record GlmFitOptions
     /// <summary>Converged when |D − D_prev| / (|D| + 0.1) falls below this, D = −2·log-likelihood (R's glm rule, tighter).</summary>
     public double Tolerance { get; init; } = 1e-10;
 
+    /// <summary>Converged also needs every coefficient's last change below this, relative to |β| + 0.1.</summary>
+    public double StepTolerance { get; init; } = 1e-8;
+
     /// <summary>Most halvings of one Newton step while it fails to reduce D.</summary>
     public int MaxStepHalvings { get; init; } = 30;
 }
@@ -85,10 +88,15 @@ public static class GlmFitter
                 throw new GlmFitException(Diverging(x, family, beta, eta,
                     $"no step along the Newton direction reduced the deviance after {options.MaxStepHalvings} halvings"));
             }
+            double largestStep = 0;
+            for (int j = 0; j < p; j++) largestStep = Math.Max(largestStep, Math.Abs(trial[j] - beta[j]) / (Math.Abs(beta[j]) + 0.1));
             Array.Copy(trial, beta, p);
             double change = Math.Abs(newDev - dev) / (Math.Abs(newDev) + 0.1);
             dev = newDev;
-            if (change < options.Tolerance) { converged = true; break; }
+            // The deviance is flat near the optimum (an error ε in β moves it by ε²), so the
+            // step size is checked too; under separation the steps never shrink, which makes
+            // separation end in the "did not converge" branch and be explained there.
+            if (change < options.Tolerance && largestStep < options.StepTolerance) { converged = true; break; }
         }
         if (!converged)
             throw new GlmFitException(Diverging(x, family, beta, eta, $"did not converge in {options.MaxIterations} iterations"));

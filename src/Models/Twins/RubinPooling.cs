@@ -100,8 +100,30 @@ public static class RubinPooling
             if (df > NormalDegreesOfFreedom) df = double.PositiveInfinity;
         }
         double se = Math.Sqrt(total);
-        double quantile = double.IsPositiveInfinity(df) ? Normal.InvCDF(0, 1, 0.975) : StudentT.InvCDF(0, 1, df, 0.975);
+        double quantile = double.IsPositiveInfinity(df) ? Normal.InvCDF(0, 1, 0.975) : TwoSidedT95(df);
         return new PooledCoefficient(name, qBar, b, uBar, t, total, fallback, df, se, qBar - quantile * se, qBar + quantile * se);
+    }
+
+    /// <summary>
+    /// t_{ν, 0.975}. ν from the synthetic-data rule can be far below 1 (T barely positive), where
+    /// the quantile is astronomically large and a general root finder gives up; so solve
+    /// P(|T| &gt; t) = I_x(ν/2, 1/2) = 0.05 with x = ν/(ν + t²) by bisection on log x, which is
+    /// monotone and exact to rounding. Returns +∞ when t exceeds the double range.
+    /// </summary>
+    internal static double TwoSidedT95(double df)
+    {
+        const double tail = 0.05;
+        double a = df / 2;
+        double lo = -700, hi = 0; // log x
+        if (MathNet.Numerics.SpecialFunctions.BetaRegularized(a, 0.5, Math.Exp(lo)) > tail) return double.PositiveInfinity;
+        for (int i = 0; i < 200 && hi - lo > 1e-15 * Math.Max(1, Math.Abs(lo)); i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (MathNet.Numerics.SpecialFunctions.BetaRegularized(a, 0.5, Math.Exp(mid)) < tail) lo = mid;
+            else hi = mid;
+        }
+        double x = Math.Exp(0.5 * (lo + hi));
+        return Math.Sqrt(df * (1 - x) / x);
     }
 
     /// <summary>Pools fits of the same formula and layout to M ≥ 2 datasets, coefficient by coefficient.</summary>

@@ -40,7 +40,7 @@ internal sealed class BoundedRangeLoss(double epsilon) : IPrivacyLossModel
             double a = Math.Max(k * interval, -epsilon), b = Math.Min((k + 1) * interval, epsilon);
             if (!(b > a)) continue;
             double half = (b - a) / 2;
-            double expm1Half = MathNet.Numerics.SpecialFunctions.Expm1(half);
+            double expm1Half = Numerics.Exponential.MinusOne(half);
             double p = Math.Exp(logC + a / 2) * expm1Half;
             double q = Math.Exp(logC - b / 2) * expm1Half;
             builder.AddBucket(k, p, q);
@@ -49,5 +49,5 @@ internal sealed class BoundedRangeLoss(double epsilon) : IPrivacyLossModel
     }
 
     /// <summary>log(e^x − 1) for x &gt; 0, without overflow for large x.</summary>
-    private static double LogExpm1(double x) => x > 30 ? x + MathNet.Numerics.SpecialFunctions.Log1p(-Math.Exp(-x)) : Math.Log(MathNet.Numerics.SpecialFunctions.Expm1(x));
+    private static double LogExpm1(double x) => x > 30 ? x + MathNet.Numerics.SpecialFunctions.Log1p(-Math.Exp(-x)) : Math.Log(Numerics.Exponential.MinusOne(x));
 }

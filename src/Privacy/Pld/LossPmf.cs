@@ -69,7 +69,7 @@ internal sealed class LossPmfBuilder
         _minIndex = minIndex;
         _mass = new double[checked((int)(maxIndex - minIndex + 1))];
         _expMinusInterval = Math.Exp(-interval);
-        _oneMinusExpMinusInterval = -MathNet.Numerics.SpecialFunctions.Expm1(-interval);
+        _oneMinusExpMinusInterval = -Numerics.Exponential.MinusOne(-interval);
     }
 
     public void AddInfinity(double mass) => _infinity += mass;

@@ -181,7 +181,7 @@ public sealed class PldAccountant
             mass[j - minIndex] = Math.Max(0, product[r].Real); // clamp FFT round-off below zero
         }
         double aboveWindow = ChernoffWindow.UpperTailBound(logMgfUpper, supportMaxLoss, (minIndex + size) * interval);
-        double infinity = -MathNet.Numerics.SpecialFunctions.Expm1(logFinite) + aboveWindow;
+        double infinity = -Numerics.Exponential.MinusOne(logFinite) + aboveWindow;
         return new ComposedLoss(interval, minIndex, mass, infinity);
     }
 

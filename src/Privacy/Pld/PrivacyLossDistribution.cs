@@ -51,7 +51,7 @@ internal sealed class ComposedLoss(double interval, long minIndex, double[] mass
     {
         double delta = InfinityMass;
         for (int i = mass.Length - 1; i >= 0 && Loss(i) > epsilon; i--)
-            delta += mass[i] * -MathNet.Numerics.SpecialFunctions.Expm1(epsilon - Loss(i));
+            delta += mass[i] * -Numerics.Exponential.MinusOne(epsilon - Loss(i));
         return Math.Min(1, delta);
     }
 

@@ -25,7 +25,7 @@ internal sealed class SubsampledGaussianLoss(double sigma, double q) : IPrivacyL
     {
         if (m <= _log1mQ) return double.NegativeInfinity;
         if (m > 700) return sigma * sigma * (m - _logQ + MathNet.Numerics.SpecialFunctions.Log1p(-(1 - q) * Math.Exp(-m))) + 0.5;
-        double ratio = MathNet.Numerics.SpecialFunctions.Expm1(m) / q;
+        double ratio = Numerics.Exponential.MinusOne(m) / q;
         return sigma * sigma * MathNet.Numerics.SpecialFunctions.Log1p(ratio) + 0.5;
     }
 

@@ -30,8 +30,13 @@ public class DesignMatrixTests
     {
         var options = new DesignOptions();
         options.References["eth"] = "Black";
-        var layout = DesignLayout.Create(Formula.Parse("y ~ eth - 1"), [Local()], options);
-        Assert.Equal(["eth[Asian]", "eth[White]"], layout.CoefficientNames);
+        var layout = DesignLayout.Create(Formula.Parse("y ~ eth + age"), [Local()], options);
+        Assert.Equal(["(Intercept)", "eth[Asian]", "eth[White]", "age"], layout.CoefficientNames);
+
+        // Without an intercept the first factor is cell-coded (one column per level, sorted).
+        layout = DesignLayout.Create(Formula.Parse("y ~ eth - 1"), [Local()], options);
+        Assert.Equal(["eth[Asian]", "eth[Black]", "eth[White]"], layout.CoefficientNames);
+        Assert.Equal([0.0, 1, 0], layout.Build(Local()).Row(1).ToArray());
 
         // A declared list fixes the order, its first used level is the default reference, and
         // declared levels no table uses get no coefficient.
@@ -43,7 +48,7 @@ public class DesignMatrixTests
     }
 
     [Fact]
-    public void IntercepOnlyModelHasOneColumnOfOnes()
+    public void InterceptOnlyModelHasOneColumnOfOnes()
     {
         var x = DesignLayout.Create(Formula.Parse("y ~ 1"), [Local()]).Build(Local());
         Assert.Equal(1, x.Columns);

@@ -124,7 +124,9 @@ public class GlmFitterTests
         // The layout knows level C from the twin; the local data alone has no C record.
         var local = Table("local.csv", Categorical("g", "A", "B", "A", "B", "A"), Numeric("y", 1, 0, 0, 1, 1));
         var twin = Table("twin.csv", Categorical("g", "C"), Numeric("y", 1));
-        var layout = DesignLayout.Create(Formula.Parse("y ~ g"), [local, twin]);
+        var declared = new DesignOptions();
+        declared.Categories["g"] = ["A", "B", "C"];
+        var layout = DesignLayout.Create(Formula.Parse("y ~ g"), [local, twin], declared);
         var e = Assert.Throws<GlmFitException>(() => GlmFitter.Fit(layout.Build(local), GlmFamily.Logistic));
         Assert.Equal("singular design: column g[C] is zero in every record (level \"C\" of g has no records here)", e.Message);
     }

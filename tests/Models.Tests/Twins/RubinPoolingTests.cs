@@ -60,6 +60,21 @@ public class RubinPoolingTests
         Assert.Equal(p.Estimate + 1.959964 * p.StandardError, p.Upper95, 5);
     }
 
+    [Theory]
+    [InlineData(1, 12.7062047362)]
+    [InlineData(2, 4.30265272975)]
+    [InlineData(10, 2.22813885196)]
+    [InlineData(0.5, 160.4734813)]
+    public void StudentQuantileMatchesTables(double df, double expected) =>
+        Assert.Equal(expected, RubinPooling.TwoSidedT95(df), 1e-7 * expected);
+
+    [Fact]
+    public void TinyDegreesOfFreedomGiveAHugeButFiniteOrInfiniteInterval()
+    {
+        Assert.True(RubinPooling.TwoSidedT95(0.05) > 1e20);
+        Assert.True(double.IsPositiveInfinity(RubinPooling.TwoSidedT95(1e-4)));
+    }
+
     [Fact]
     public void InputsAreValidated()
     {
