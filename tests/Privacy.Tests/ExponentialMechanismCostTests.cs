@@ -172,6 +172,21 @@ public class ExponentialMechanismCostTests
         Assert.Equal(ledger.TotalEpsilon, PrivacyLedger.FromJson(ledger.ToJson()).TotalEpsilon);
     }
 
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(-3e-9)]
+    [InlineData(5e-5)]
+    [InlineData(0.05)]
+    [InlineData(-0.09)]
+    [InlineData(0.7)]
+    [InlineData(-40)]
+    [InlineData(300)]
+    public void Expm1IsAccurateWhereMathNetsIsNot(double x)
+    {
+        double exact = 2 * Math.Exp(x / 2) * Math.Sinh(x / 2); // no cancellation: sinh is accurate near 0
+        Assert.Equal(1, DpSynth.Privacy.Numerics.Exponential.MinusOne(x) / exact, 1e-14);
+    }
+
     [Fact]
     public void ExponentialMechanismCostRoundTripsAndRefusesBadParameters()
     {

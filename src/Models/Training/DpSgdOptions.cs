@@ -14,6 +14,14 @@ public sealed record DpSgdOptions
     /// <summary>False for ordinary training (teachers, baselines): no clipping, no noise, recorded as not private.</summary>
     public bool Private { get; init; } = true;
 
+    /// <summary>
+    /// Whether progress reports of a private run carry the batch's loss and size. Both are computed
+    /// from private records without noise, so showing them is a release the ledger does not
+    /// account for; off by default (they are reported as NaN and −1), on only for debugging runs
+    /// whose output stays with the data custodian.
+    /// </summary>
+    public bool ReportPrivateDiagnostics { get; init; }
+
     /// <summary>Poisson inclusion probability q; alternatively <see cref="ExpectedBatchSize"/>.</summary>
     public double? SampleRate { get; init; }
 

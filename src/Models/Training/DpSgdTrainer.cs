@@ -156,8 +156,11 @@ public sealed class DpSgdTrainer : IDisposable
             Step++;
             if (progress is not null && (Step % interval == 0 || Step == end))
             {
-                double loss = batch.Length > 0 ? lossSum / (batch.Length * (double)_data.RowsPerRecord) : double.NaN;
-                progress.Report(new TrainingProgress(Step, TotalSteps, batch.Length, loss, EpsilonAfter(Step)));
+                // Loss and batch size are un-noised functions of private records: hidden in private
+                // runs unless the caller explicitly asks for them.
+                bool show = !Options.Private || Options.ReportPrivateDiagnostics;
+                double loss = show && batch.Length > 0 ? lossSum / (batch.Length * (double)_data.RowsPerRecord) : double.NaN;
+                progress.Report(new TrainingProgress(Step, TotalSteps, show ? batch.Length : -1, loss, EpsilonAfter(Step)));
             }
         }
         return Record();

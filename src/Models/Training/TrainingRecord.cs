@@ -5,8 +5,8 @@ namespace DpSynth.Models.Training;
 /// <summary>Progress of a run, reported through <see cref="IProgress{T}"/>.</summary>
 /// <param name="Step">Steps completed.</param>
 /// <param name="TotalSteps">Steps planned.</param>
-/// <param name="BatchSize">Examples in the last step's Poisson batch.</param>
-/// <param name="Loss">Mean row loss of the last step. It is computed on private data and is not private: show it, never act on it.</param>
+/// <param name="BatchSize">Examples in the last step's Poisson batch; −1 in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</param>
+/// <param name="Loss">Mean row loss of the last step; NaN in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/> (it is not a private statistic).</param>
 /// <param name="Epsilon">ε spent by the steps completed so far (+∞ for non-private runs).</param>
 public readonly record struct TrainingProgress(long Step, long TotalSteps, int BatchSize, double Loss, double Epsilon);
 

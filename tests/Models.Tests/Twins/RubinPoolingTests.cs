@@ -64,9 +64,9 @@ public class RubinPoolingTests
     [InlineData(1, 12.7062047362)]
     [InlineData(2, 4.30265272975)]
     [InlineData(10, 2.22813885196)]
-    [InlineData(0.5, 160.4734813)]
+    [InlineData(0.5, 164.557673)]  // by numerical integration of the t density
     public void StudentQuantileMatchesTables(double df, double expected) =>
-        Assert.Equal(expected, RubinPooling.TwoSidedT95(df), 1e-7 * expected);
+        Assert.Equal(expected, RubinPooling.TwoSidedT95(df), 1e-6 * expected);
 
     [Fact]
     public void TinyDegreesOfFreedomGiveAHugeButFiniteOrInfiniteInterval()
