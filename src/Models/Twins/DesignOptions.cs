@@ -9,14 +9,15 @@ public sealed class DesignOptions
     /// Reference (baseline) level per categorical column, e.g. <c>References["ethnicity"] = "White"</c>.
     /// A column not listed here gets the default: the first entry of its category list in
     /// <see cref="Categories"/> when one is declared there, otherwise the most frequent level in the
-    /// first table the layout is built from (the local data; ties go to the level listed first).
+    /// first table the layout is built from (the local data; ties go to the level that sorts first).
     /// </summary>
     public Dictionary<string, string> References { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Declared (public) category lists per column. They fix the level order and let datasets
     /// that each miss some levels be combined; a level outside a declared list is refused. A
-    /// column not listed here takes its levels from the first table the layout is built from.
+    /// column not listed here takes its levels from the first table the layout is built from,
+    /// in ordinal (sorted) order.
     /// </summary>
     public Dictionary<string, IReadOnlyList<string>> Categories { get; } = new(StringComparer.Ordinal);
 
