@@ -1,37 +1,19 @@
+using DpSynth.Privacy.Randomness;
+
 namespace DpSynth.Models.Simulation;
 
 /// <summary>
-/// xoshiro256** seeded through SplitMix64: a small, fast generator whose output depends only on the
-/// seed, so simulated tables are identical across .NET versions (System.Random makes no such
-/// promise). For simulation only — never for privacy noise.
+/// The simulator's draws (uniform, normal, Bernoulli, categorical, Poisson) on
+/// <see cref="Xoshiro256StarStar"/>, so simulated tables are identical across .NET versions.
+/// For simulation only — never for privacy noise.
 /// </summary>
 internal sealed class SimulationRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private readonly Xoshiro256StarStar _generator;
 
-    public SimulationRandom(ulong seed)
-    {
-        ulong x = seed;
-        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
-    }
+    public SimulationRandom(ulong seed) => _generator = new Xoshiro256StarStar(seed);
 
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    public ulong NextULong()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextULong() => _generator.NextULong();
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextULong() >> 11) * (1.0 / (1UL << 53));

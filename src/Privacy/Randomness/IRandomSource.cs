@@ -44,15 +44,14 @@ public sealed class CryptoRandomSource : IRandomSource
 /// </summary>
 public sealed class SeededRandomSource : IRandomSource
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private readonly Xoshiro256StarStar _generator;
 
     /// <summary>Creates the generator from a seed.</summary>
     /// <param name="seed">Any 64-bit value.</param>
     public SeededRandomSource(ulong seed)
     {
         Record = new RandomnessRecord(RandomnessKind.UserSeed, seed);
-        ulong x = seed;
-        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
+        _generator = new Xoshiro256StarStar(seed);
     }
 
     /// <inheritdoc />
@@ -64,26 +63,8 @@ public sealed class SeededRandomSource : IRandomSource
         Span<byte> word = stackalloc byte[8];
         for (int i = 0; i < destination.Length; i += 8)
         {
-            BitConverter.TryWriteBytes(word, Next());
+            BitConverter.TryWriteBytes(word, _generator.NextULong());
             word[..Math.Min(8, destination.Length - i)].CopyTo(destination[i..]);
         }
-    }
-
-    private ulong Next()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }
