@@ -50,5 +50,5 @@ void Measure(string name, Func<int> work, bool excludeRead = false)
         runs,
         median_ms = Math.Round(times[runs / 2], 2),
         min_ms = Math.Round(times[0], 2),
-    }));
+    }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
 }

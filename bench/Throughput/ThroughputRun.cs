@@ -40,7 +40,7 @@ internal sealed record ThroughputResult(string Mode, double SamplesPerSecond, do
         ["clip_norm"] = double.IsFinite(ClipNorm) ? ClipNorm : "none",
         ["optimizer"] = "adam",
         ["sampling"] = "poisson",
-    });
+    }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
 
 /// <summary>
