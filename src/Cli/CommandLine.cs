@@ -26,6 +26,9 @@ internal static class CommandLine
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(FitCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         return root;
     }
 
@@ -57,7 +60,7 @@ internal static class CommandLine
     // Refused input, not a bug: bad arguments, malformed tables, a budget that cannot be met, a file
     // that is missing or unreadable. These get one line and exit code 2.
     private static bool IsInputError(Exception e) => e is CliInputException or ArgumentException
-        or Models.Tabular.TableFormatException or Privacy.Ledger.PrivacyBudgetExceededException
+        or Models.Tabular.TableFormatException or Models.ModelFiles.ModelFileException or Privacy.Ledger.PrivacyBudgetExceededException
         or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
 
     private static string FirstLine(string message)

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DpSynth.Kernels;
+using DpSynth.Kernels.Random;
+using DpSynth.Models.Nn;
+using DpSynth.Models.Tabular;
+using DpSynth.Models.Training;
+using DpSynth.Privacy;
+using DpSynth.Privacy.Calibration;
+using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Randomness;
+
+namespace DpSynth.Models.Generators.TableDiffusion;
+
+/// <summary>The privacy budget and run settings of one TableDiffusion fit.</summary>
+public sealed record TableDiffusionFitRequest
+{
+    /// <summary>Total ε of the fit (preprocessing and training together).</summary>
+    public required double Epsilon { get; init; }
+
+    /// <summary>δ of the guarantee — the user's choice, never derived from the row count.</summary>
+    public required double Delta { get; init; }
+
+    /// <summary>Share of ε offered to the encoder's private statistics (bounds, quantile grids, category discovery); unused when everything is public.</summary>
+    public double PreprocessingShare { get; init; } = 0.2;
+
+    /// <summary>
+    /// Public range within which bounds of numeric columns without public bounds are estimated with
+    /// DP. A declared constant, never read from the data.
+    /// </summary>
+    public (double Min, double Max) SearchRange { get; init; } = (-1e6, 1e6);
+
+    /// <summary>Hyper-parameters (the paper preset by default).</summary>
+    public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
+
+    /// <summary>Seed for every random choice (reproducible, recorded as not secure); null uses the OS CSPRNG.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Name of the schema file, for refusals.</summary>
+    public string SchemaFile { get; init; } = "schema";
+
+    /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public void Validate()
+    {
+        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) throw new ArgumentException($"epsilon must be positive and finite, got {Epsilon.ToString(CultureInfo.InvariantCulture)}");
+        if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"delta must be in (0, 1), got {Delta.ToString(CultureInfo.InvariantCulture)}");
+        if (!(PreprocessingShare >= 0 && PreprocessingShare < 1)) throw new ArgumentException($"the preprocessing share must be in [0, 1), got {PreprocessingShare.ToString(CultureInfo.InvariantCulture)}");
+        Options.Validate();
+    }
+}
+
+/// <summary>
+/// Fits TableDiffusion on a private table: the encoder's private statistics first (each a ledger
+/// stage from the preprocessing share of ε), then DP-SGD on the denoiser with σ calibrated for
+/// exactly the steps that run from the ε left, so that the ledger's composed ε stays within the
+/// budget. δ is the user's throughout.
+/// </summary>
+public static class TableDiffusionFitter
+{
+    /// <summary>Fits a model.</summary>
+    /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
+    /// <param name="schema">The schema; anything it does not declare public is estimated with DP.</param>
+    /// <param name="request">Budget and settings.</param>
+    /// <param name="backend">Compute backend for training.</param>
+    /// <param name="progress">Training progress (loss and ε so far); optional.</param>
+    /// <param name="cancellation">Cancels training.</param>
+    /// <exception cref="ArgumentException">The budget or settings are invalid, or the budget left for training is too small.</exception>
+    /// <exception cref="TableFormatException">The table does not fit the schema.</exception>
+    /// <exception cref="PrivacyBudgetExceededException">A stage would exceed the budget (it was not run).</exception>
+    public static TableDiffusionModel Fit(Table table, TableSchema schema, TableDiffusionFitRequest request, IComputeBackend backend,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        request.Validate();
+        var options = request.Options;
+        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows, got {table.RowCount}");
+        var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
+        var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
+
+        var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
+        {
+            Epsilon = request.Epsilon * request.PreprocessingShare,
+            SearchRange = request.SearchRange,
+            Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
+            SchemaFile = request.SchemaFile,
+        }, ledger);
+        double preprocessing = ledger.TotalEpsilon;
+        var encoded = encoder.Encode(table);
+
+        var betas = options.Betas();
+        var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
+        var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, betas, noiseKey);
+        int batch = Math.Min(options.ExpectedBatchSize, encoded.Rows);
+
+        using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger);
+        var record = trainer.Train(progress, cancellation);
+        var parameters = new float[trainer.Network.Parameters.Length];
+        trainer.Network.ReadParameters(parameters);
+
+        var training = new JsonObject
+        {
+            ["noise_multiplier"] = record.NoiseMultiplier,
+            ["sample_rate"] = record.SampleRate,
+            ["steps"] = record.StepsRun,
+            ["clip_norm"] = record.ClipNorm,
+            ["rows"] = encoded.Rows,
+            ["training_epsilon"] = record.Epsilon,
+            ["preprocessing_epsilon"] = preprocessing,
+            ["total_epsilon"] = ledger.TotalEpsilon,
+            ["delta"] = request.Delta,
+            ["secure_randomness"] = record.SecureRandomness,
+        };
+        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, training);
+    }
+
+    /// <summary>
+    /// A trainer whose stage fits into what the ledger has left. σ is first calibrated for ε minus
+    /// the preprocessing ε (lowering the target while the composition would exceed the budget);
+    /// composition is sub-additive, so σ is then lowered by bisection to the smallest value whose
+    /// composed ε still fits — the budget is used, never exceeded.
+    /// </summary>
+    private static DpSgdTrainer CalibratedTrainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
+        TableDiffusionFitRequest request, PrivacyLedger ledger)
+    {
+        double target = request.Epsilon - ledger.TotalEpsilon;
+        for (int attempt = 0; attempt < 20 && target > 0; attempt++)
+        {
+            var trainer = Trainer(backend, width, data, batch, request, ledger, target, null);
+            if (!(ledger.EpsilonWith(trainer.Stage!) <= request.Epsilon))
+            {
+                trainer.Dispose();
+                target *= 0.97;
+                continue;
+            }
+            if (ledger.Stages.Count == 0) return trainer; // nothing to compose with: calibrated exactly
+            double q = trainer.SampleRate, high = trainer.NoiseMultiplier;
+            long steps = trainer.TotalSteps;
+            double low = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, steps, request.Epsilon, request.Delta);
+            for (int i = 0; i < 8 && high - low > 5e-3 * high; i++)
+            {
+                double mid = (low + high) / 2;
+                var stage = new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)", new SubsampledGaussianCost(mid, q, steps));
+                if (ledger.EpsilonWith(stage) <= request.Epsilon) high = mid; else low = mid;
+            }
+            if (high >= trainer.NoiseMultiplier) return trainer;
+            trainer.Dispose();
+            return Trainer(backend, width, data, batch, request, ledger, null, high);
+        }
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+            $"preprocessing spent epsilon {ledger.TotalEpsilon:0.####} of {request.Epsilon}; too little is left to train"));
+    }
+
+    private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
+        TableDiffusionFitRequest request, PrivacyLedger ledger, double? targetEpsilon, double? noiseMultiplier)
+    {
+        var o = request.Options;
+        return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, new MeanSquaredError(),
+            new AdamOptimizer(new AdamParameters(LearningRate: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2)),
+            new DpSgdOptions
+            {
+                ExpectedBatchSize = batch,
+                Epochs = o.Epochs,
+                ClipNorm = o.ClipNorm,
+                TargetEpsilon = targetEpsilon,
+                NoiseMultiplier = noiseMultiplier,
+                Delta = request.Delta,
+                Seed = request.Seed,
+                Accountant = AccountantKind.Pld,
+            }, ledger);
+    }
+}

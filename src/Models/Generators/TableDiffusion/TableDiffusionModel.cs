@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using DpSynth.Kernels;
+using DpSynth.Models.ModelFiles;
+using DpSynth.Models.Nn;
+using DpSynth.Models.Tabular;
+using DpSynth.Privacy.Ledger;
+
+namespace DpSynth.Models.Generators.TableDiffusion;
+
+/// <summary>
+/// A fitted TableDiffusion model: the encoder (public or DP-released parameters only), the schema,
+/// the hyper-parameters, the denoiser's weights and the privacy ledger of the fit — everything
+/// <c>sample</c> needs, saved as one model file.
+/// </summary>
+public sealed class TableDiffusionModel
+{
+    /// <summary>The model kind written into model files.</summary>
+    public const string Kind = "tablediffusion";
+
+    private const string ParametersTensor = "denoiser.parameters";
+
+    /// <summary>Creates a model from its parts; the sampler checks the parameter count against the denoiser it builds.</summary>
+    public TableDiffusionModel(TableDiffusionOptions options, TableEncoder encoder, TableSchema schema, float[] parameters, PrivacyLedger? ledger, JsonObject? training = null)
+    {
+        options.Validate();
+        Options = options;
+        Encoder = encoder;
+        Schema = schema;
+        Parameters = parameters;
+        Ledger = ledger;
+        Training = training ?? new JsonObject();
+    }
+
+    /// <summary>Hyper-parameters.</summary>
+    public TableDiffusionOptions Options { get; }
+
+    /// <summary>The fitted encoder.</summary>
+    public TableEncoder Encoder { get; }
+
+    /// <summary>The schema the model was fitted under.</summary>
+    public TableSchema Schema { get; }
+
+    /// <summary>The denoiser's flat parameter vector.</summary>
+    public float[] Parameters { get; }
+
+    /// <summary>The privacy ledger of the fit (preprocessing stages and training).</summary>
+    public PrivacyLedger? Ledger { get; }
+
+    /// <summary>What the training run did (σ, q, steps, ε of the training stage), for reports.</summary>
+    public JsonObject Training { get; }
+
+    /// <summary>
+    /// The denoiser: residual-concat blocks (Linear → LayerNorm → ReLU, concatenated with their
+    /// input) and a linear head back to the encoded width, predicting the noise ξ from x_t.
+    /// </summary>
+    public static Layer[] Denoiser(int width, TableDiffusionOptions options)
+    {
+        var layers = new List<Layer>();
+        int inputs = width;
+        foreach (int h in options.Hidden)
+        {
+            layers.Add(new ResidualConcat(inputs, h));
+            inputs += h;
+        }
+        layers.Add(new Linear(inputs, width));
+        return layers.ToArray();
+    }
+
+    /// <summary>Saves the model through a temporary file renamed on success.</summary>
+    public void Save(string path)
+    {
+        var hyper = Options.ToJson();
+        hyper["encoded_width"] = Encoder.Width;
+        hyper["betas"] = new JsonArray(Options.Betas().Select(b => (JsonNode)b).ToArray());
+        hyper["reverse_process"] = "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)";
+        hyper["category_decoding"] = "argmax";
+        hyper["training"] = Training.DeepClone();
+        ModelFile.Save(path, new ModelFileContent(Kind, hyper, [new ModelTensor(ParametersTensor, [Parameters.Length], Parameters)])
+        {
+            Schema = Schema,
+            EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
+            Ledger = Ledger,
+        });
+    }
+
+    /// <summary>Loads a model, checking that the file is a TableDiffusion model and consistent with itself.</summary>
+    /// <exception cref="ModelFileException">The file is missing, damaged, tampered, of another kind or inconsistent.</exception>
+    public static TableDiffusionModel Load(string path)
+    {
+        var content = ModelFile.Load(path);
+        if (content.ModelKind != Kind)
+            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{Kind}'");
+        if (content.Schema is null) throw new ModelFileException(path, "holds no schema");
+        if (content.EncoderParameters is null) throw new ModelFileException(path, "holds no encoder parameters");
+        TableDiffusionOptions options;
+        TableEncoder encoder;
+        try
+        {
+            options = TableDiffusionOptions.FromJson(content.HyperParameters);
+            encoder = TableEncoder.FromJson(content.EncoderParameters.ToJsonString());
+        }
+        catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
+        catch (ArgumentException e) { throw new ModelFileException(path, "the encoder parameters are invalid: " + e.Message, e); }
+        if (content.HyperParameters["encoded_width"] is not JsonValue w || !w.TryGetValue(out int width) || width != encoder.Width)
+            throw new ModelFileException(path, $"the hyper-parameters' encoded width does not match the encoder's {encoder.Width} columns");
+        foreach (var column in encoder.Columns)
+            if (content.Schema.Find(column.Name) is null)
+                throw new ModelFileException(path, $"the encoder's column \"{column.Name}\" is not in the embedded schema");
+        var tensor = content.Tensors.FirstOrDefault(t => t.Name == ParametersTensor)
+            ?? throw new ModelFileException(path, $"has no tensor '{ParametersTensor}'");
+        try
+        {
+            return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger,
+                content.HyperParameters["training"] as JsonObject is { } t ? (JsonObject)t.DeepClone() : null);
+        }
+        catch (ArgumentException e) { throw new ModelFileException(path, e.Message, e); }
+    }
+
+    /// <summary>
+    /// Generates rows in batches of at most <paramref name="batchRows"/>; see <see cref="TableDiffusionSampler"/>.
+    /// Memory is constant in the row count: each batch is yielded and then dropped.
+    /// </summary>
+    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 4096) =>
+        TableDiffusionSampler.Sample(this, backend, request, batchRows);
+}

@@ -1,0 +1,138 @@
+using DpSynth.Models.Evaluation;
+using DpSynth.Models.Simulation;
+using DpSynth.Models.Tabular;
+
+namespace DpSynth.Cli.Tests;
+
+/// <summary>`dpsynth fit`, `sample` and `evaluate` end to end on a small simulated clinic table, and their refusals.</summary>
+public sealed class FitSampleEvaluateCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-fit-cli-").FullName;
+    private readonly string _train, _test, _schema;
+
+    public FitSampleEvaluateCommandTests()
+    {
+        var sim = new ClinicSimulator(new ClinicSimulatorOptions(Rows: 3000, Centres: 4, Seed: 5));
+        _train = Path.Combine(_dir, "train.csv");
+        _test = Path.Combine(_dir, "test.csv");
+        _schema = Path.Combine(_dir, "clinic.schema.json");
+        CsvTableWriter.Write(sim.Generate(), _train);
+        // The holdout: other patients drawn by the same simulator (a later seed, same centres).
+        CsvTableWriter.Write(new ClinicSimulator(sim.Options with { Rows = 1000, Seed = 6 }).Generate(), _test);
+        File.WriteAllText(_schema, TableSchemaJson.ToJson(sim.Schema));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private static void AssertOneLineRefusal((int Code, string Out, string Err) r, string? mentions = null)
+    {
+        Assert.Equal(2, r.Code);
+        Assert.Equal("", r.Out);
+        string err = r.Err.TrimEnd();
+        Assert.StartsWith("dpsynth: ", err);
+        Assert.DoesNotContain('\n', err);
+        if (mentions is not null) Assert.Contains(mentions, err);
+    }
+
+    [Fact]
+    public void FitSampleEvaluateEndToEnd()
+    {
+        string model = P("m.dpsynth"), synth = P("s.csv");
+        var fit = CliRunner.Run("fit", _train, "--schema", _schema, "--epsilon", "2", "--delta", "1e-5", "--epochs", "1", "--seed", "4", "--device", "cpu", "-o", model);
+        Assert.True(fit.Code == 0, fit.Err);
+        Assert.Contains("fitted tablediffusion (paper) on 3000 rows", fit.Out);
+        Assert.Contains("fit: step 3/3", fit.Err);
+        Assert.True(File.Exists(model));
+
+        var sample = CliRunner.Run("sample", model, "--rows", "700", "--seed", "2", "--device", "cpu", "-o", synth);
+        Assert.True(sample.Code == 0, sample.Err);
+        Assert.Contains("wrote 700 rows", sample.Out);
+        Assert.Equal(701, File.ReadAllLines(synth).Length);
+
+        // Two shards concatenate to the unsharded output.
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "700", "--seed", "2", "--shard", "0/2", "-o", P("a.csv")).Code);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "700", "--seed", "2", "--shard", "1/2", "-o", P("b.csv")).Code);
+        var joined = File.ReadAllLines(P("a.csv")).Concat(File.ReadAllLines(P("b.csv")).Skip(1));
+        Assert.Equal(File.ReadAllLines(synth), joined);
+
+        var eval = CliRunner.Run("evaluate", "--real", _train, "--synthetic", synth, "--test", _test, "--label", "event", "--schema", _schema, "--json");
+        Assert.True(eval.Code == 0, eval.Err);
+        var report = EvaluationReport.FromJson(eval.Out);
+        Assert.NotNull(report);
+        Assert.Equal(700, report!.Rows.Synthetic);
+        Assert.InRange(report.Fidelity.OneWayTvdMean, 0, 1);
+
+        var text = CliRunner.Run("evaluate", "--real", _train, "--synthetic", synth, "--test", _test, "--label", "event");
+        Assert.True(text.Code == 0, text.Err);
+        Assert.Contains("1-way TVD", text.Out);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    public void FitRefusesABadEpsilon(string epsilon)
+    {
+        AssertOneLineRefusal(CliRunner.Run("fit", _train, "--epsilon", epsilon, "-o", P("m.dpsynth")), "epsilon");
+        Assert.False(File.Exists(P("m.dpsynth")));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    public void FitRefusesABadDelta(string delta)
+    {
+        AssertOneLineRefusal(CliRunner.Run("fit", _train, "--epsilon", "1", "--delta", delta, "-o", P("m.dpsynth")), "delta");
+        Assert.False(File.Exists(P("m.dpsynth")));
+    }
+
+    [Fact]
+    public void FitRefusesAMissingFile()
+    {
+        AssertOneLineRefusal(CliRunner.Run("fit", P("nope.csv"), "--epsilon", "1", "-o", P("m.dpsynth")), "nope.csv");
+        Assert.False(File.Exists(P("m.dpsynth")));
+    }
+
+    [Fact]
+    public void EvaluateRefusesAnUnknownLabelAndMissingFiles()
+    {
+        AssertOneLineRefusal(CliRunner.Run("evaluate", "--real", _train, "--synthetic", _test, "--test", _test, "--label", "nosuch"), "nosuch");
+        AssertOneLineRefusal(CliRunner.Run("evaluate", "--real", _train, "--synthetic", P("gone.csv"), "--test", _test, "--label", "event"), "gone.csv");
+    }
+
+    [Fact]
+    public void SampleRefusesMissingTamperedAndTruncatedModels()
+    {
+        AssertOneLineRefusal(CliRunner.Run("sample", P("none.dpsynth"), "--rows", "10", "-o", P("x.csv")), "none.dpsynth");
+        string model = P("m.dpsynth");
+        var fit = CliRunner.Run("fit", _train, "--schema", _schema, "--epsilon", "1", "--epochs", "0.5", "--seed", "1", "-o", model);
+        Assert.True(fit.Code == 0, fit.Err);
+        var bytes = File.ReadAllBytes(model);
+
+        var tampered = (byte[])bytes.Clone();
+        tampered[200] ^= 0x01;
+        File.WriteAllBytes(P("t.dpsynth"), tampered);
+        AssertOneLineRefusal(CliRunner.Run("sample", P("t.dpsynth"), "--rows", "10", "-o", P("x.csv")), "t.dpsynth");
+
+        File.WriteAllBytes(P("h.dpsynth"), bytes[..(bytes.Length / 2)]);
+        AssertOneLineRefusal(CliRunner.Run("sample", P("h.dpsynth"), "--rows", "10", "-o", P("x.csv")), "h.dpsynth");
+
+        AssertOneLineRefusal(CliRunner.Run("sample", model, "--rows", "10", "--shard", "2/2", "-o", P("x.csv")), "shard");
+        AssertOneLineRefusal(CliRunner.Run("sample", model, "--rows", "0", "-o", P("x.csv")), "rows");
+        Assert.False(File.Exists(P("x.csv")));
+    }
+
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("sample")]
+    [InlineData("evaluate")]
+    public void HelpShowsAnExample(string command)
+    {
+        var r = CliRunner.Run(command, "--help");
+        Assert.Equal(0, r.Code);
+        Assert.Contains($"dpsynth {command} ", r.Out);
+    }
+}
