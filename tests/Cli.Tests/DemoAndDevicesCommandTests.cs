@@ -12,13 +12,25 @@ public sealed class DemoAndDevicesCommandTests
     }
 
     [Fact]
-    public void DemoSelfCheckPassesOnTheSimdBackend()
+    public void DemoRunsEndToEndOnASmallClinicTable()
     {
-        var (code, output, err) = CliRunner.Line("demo --device cpu");
-        Assert.True(code == 0, err + output);
-        Assert.Contains("backend: simd", output);
-        Assert.Contains("self-check passed", output);
-        Assert.DoesNotContain("FAIL", output);
+        string folder = Directory.CreateTempSubdirectory("dpsynth-demo-test-").FullName;
+        try
+        {
+            var (code, output, err) = CliRunner.Line($"demo --device cpu --rows 1500 --epochs 1 --seed 3 --output-dir {folder}");
+            Assert.True(code == 0, err + output);
+            Assert.Contains("backend: simd", output);
+            Assert.Contains("checks against the scalar reference passed", output);
+            Assert.Matches(@"fitted tablediffusion \(paper\): epsilon 0\.9\d*|fitted tablediffusion \(paper\): epsilon 1 ", output);
+            Assert.Contains("sampled 1500 synthetic rows", output);
+            Assert.Contains("train-on-synthetic AUC", output);
+            foreach (var file in new[] { "clinic_real.csv", "clinic_holdout.csv", "clinic_synthetic.csv", "clinic.schema.json", "clinic.dpsynth" })
+                Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

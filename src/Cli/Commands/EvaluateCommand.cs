@@ -61,7 +61,7 @@ internal static class EvaluateCommand
         catch (IOException e) { throw new CliInputException(e.Message); }
     }
 
-    private static void WriteSummary(TextWriter o, EvaluationReport report)
+    internal static void WriteSummary(TextWriter o, EvaluationReport report)
     {
         var f = report.Fidelity;
         var u = report.Utility;

@@ -97,7 +97,7 @@ internal static class FitCommand
     }
 
     /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>
-    private sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>
+    internal sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>
     {
         private int _lastDecile = -1;
 
