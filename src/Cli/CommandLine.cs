@@ -29,6 +29,7 @@ internal static class CommandLine
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(TwinsCommand.Create());
         return root;
     }
 

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DpSynth.Kernels;
+using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Tabular;
+
+namespace DpSynth.Cli.Commands;
+
+/// <summary>
+/// `dpsynth twins release`: a party fits a DP generator once on its table and releases M synthetic
+/// copies of it (its "twin"), with the model file, the ledger and the caveats an analyst must read.
+/// The whole directory appears at once: it is written under a temporary name and renamed at the end.
+/// </summary>
+internal static class TwinsReleaseCommand
+{
+    /// <summary>Name of copy <paramref name="m"/> (1-based) inside a release directory.</summary>
+    public static string TwinFile(int m) => $"twin_{m}.csv";
+
+    /// <summary>File names inside a release directory.</summary>
+    public const string ModelFile = "model.dpsynth", LedgerFile = "ledger.json", CaveatsFile = "caveats.txt", ManifestFile = "release.json";
+
+    private const string Description = """
+        Release a party's differentially private synthetic twin: fit a generator once on the party's
+        table (the whole fit is (epsilon, delta)-DP and recorded in the ledger), then draw --copies
+        synthetic datasets from it. DIR receives model.dpsynth, ledger.json, twin_1.csv ..
+        twin_M.csv, release.json and caveats.txt. Sampling is post-processing and costs no budget.
+
+        Each copy has the party's row count unless --rows declares a public one; without --rows the
+        row count is released as well (caveats.txt says so).
+
+        Generator: tablediffusion (the DPVI twin generator of Prediger et al. is not built yet).
+        Its copies are draws from ONE fitted model, so between-copy variation carries no parameter
+        uncertainty and pooled (Rubin) intervals will be too narrow.
+
+        Example:
+          dpsynth twins release centre_a.csv --schema clinic.schema.json --epsilon 1 --delta 1e-6 --copies 10 -o twins_a
+        """;
+
+    public static Command Create()
+    {
+        var data = new Argument<string>("PARTY") { Description = "The party's private table (.csv, .tsv or .parquet)." };
+        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it kinds are inferred and everything is private." };
+        var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
+        epsilon.Required = true;
+        var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
+        var copies = NumberOptions.Long("--copies", "Number of synthetic datasets M to release (>= 2, as pooling needs).");
+        copies.Required = true;
+        var rows = NumberOptions.Long("--rows", "Declared (public) rows per copy; default: the party's row count, which is then released.");
+        var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
+        var generator = new Option<string>("--generator") { Description = "Twin generator: tablediffusion.", DefaultValueFactory = _ => TableDiffusionModel.Kind };
+        var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
+        var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
+        var output = new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace DIR even when it exists and is not empty." };
+
+        var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows, epochs, generator, device, seed, output, force };
+        command.SetAction(parse =>
+        {
+            var clock = Stopwatch.StartNew();
+            var config = parse.InvocationConfiguration;
+            // Checked here rather than by AcceptOnlyFromAmong, whose error spans several lines.
+            if (parse.GetValue(generator) is var g && g != TableDiffusionModel.Kind)
+                throw new CliInputException($"--generator: '{g}' is not available; the twin generators are: {TableDiffusionModel.Kind} (DPVI is not built yet)");
+            long m = parse.GetValue(copies)!.Value;
+            if (m < 2 || m > 10_000) throw new CliInputException($"--copies must be between 2 and 10000 (pooling needs at least 2), got {m}");
+            long? declaredRows = parse.GetValue(rows);
+            if (declaredRows is < 1) throw new CliInputException($"--rows must be at least 1, got {declaredRows}");
+            var options = TableDiffusionOptions.Paper;
+            if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
+            ulong? seedValue = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null;
+            var request = new TableDiffusionFitRequest
+            {
+                Epsilon = parse.GetValue(epsilon)!.Value,
+                Delta = parse.GetValue(delta) ?? 1e-5,
+                Options = options,
+                Seed = seedValue,
+                SchemaFile = parse.GetValue(schemaPath) ?? "inferred schema",
+            };
+            request.Validate(); // refuse a bad budget before any private data is read
+            string dir = parse.GetValue(output)!;
+            CheckOutputDirectory(dir, parse.GetValue(force));
+            string path = parse.GetValue(data)!;
+            if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
+            var (table, schema) = ReadParty(path, parse.GetValue(schemaPath));
+
+            using var backend = BackendFactory.Create(parse.GetValue(device)!);
+            var fitted = TableDiffusionFitter.Fit(table, schema, request, backend);
+            long n = declaredRows ?? table.RowCount;
+            var release = new ReleaseFacts($"{TableDiffusionModel.Kind} ({options.Preset} preset)", (int)m, n, declaredRows is not null, request.Epsilon, request.Delta,
+                (double)fitted.Training["total_epsilon"]!, seedValue);
+
+            WriteDirectory(dir, temp =>
+            {
+                fitted.Save(Path.Combine(temp, ModelFile));
+                AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
+                // One sampling stream cut into M disjoint row ranges: copy m is shard m − 1 of M.
+                for (int i = 0; i < m; i++)
+                {
+                    var shard = new SampleRequest(n * m, seedValue, i, (int)m);
+                    CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), fitted.Sample(backend, shard));
+                }
+                AtomicFile.WriteText(Path.Combine(temp, CaveatsFile), string.Join('\n', release.Caveats()) + "\n");
+                AtomicFile.WriteText(Path.Combine(temp, ManifestFile), release.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            });
+            config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {table.RowCount} rows: epsilon {release.SpentEpsilon:0.####} at delta {request.Delta:R}; {backend.Name}; {clock.Elapsed.TotalSeconds:0.0} s"));
+            config.Output.WriteLine($"wrote {dir}");
+            foreach (var line in release.Caveats()) config.Output.WriteLine($"caveat: {line}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void CheckOutputDirectory(string dir, bool force)
+    {
+        if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !force)
+            throw new CliInputException($"{dir}: directory exists and is not empty; use --force to replace it");
+    }
+
+    /// <summary>Writes into a fresh sibling directory and renames it to <paramref name="dir"/> only when everything was written.</summary>
+    private static void WriteDirectory(string dir, Action<string> write)
+    {
+        string full = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar);
+        string parent = Path.GetDirectoryName(full) ?? ".";
+        string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            write(temp);
+            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
+            Directory.Move(temp, full);
+        }
+        catch (IOException ex)
+        {
+            TryDelete(temp);
+            throw new CliInputException($"{dir}: cannot write the release ({OneLine(ex.Message)})");
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    private static void TryDelete(string dir)
+    {
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+        catch (IOException) { /* best effort: the original error matters more */ }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    internal static (Table Table, TableSchema Schema) ReadParty(string path, string? schemaPath)
+    {
+        try
+        {
+            if (schemaPath is not null)
+            {
+                var schema = TableSchemaJson.Load(schemaPath);
+                return (TableReader.Read(path, schema), schema);
+            }
+            // Inference may choose other kinds than an untyped read, so read again under the inferred schema.
+            var inferred = SchemaInference.Infer(TableReader.Read(path, null));
+            return (TableReader.Read(path, inferred), inferred);
+        }
+        catch (TableFormatException e) { throw new CliInputException(e.Message); }
+        catch (IOException e) { throw new CliInputException(e.Message); }
+    }
+
+    /// <summary>What a release states about itself: written to release.json and, as sentences, to caveats.txt.</summary>
+    private sealed record ReleaseFacts(string Generator, int Copies, long Rows, bool RowsDeclared, double Epsilon, double Delta,
+        double SpentEpsilon, ulong? Seed)
+    {
+        public IEnumerable<string> Caveats()
+        {
+            yield return $"Generator: {Generator}. The {Copies} datasets are draws from one fitted model: between-copy variation does not carry the generator's parameter uncertainty, so intervals pooled by Rubin's rules will be too narrow.";
+            yield return RowsDeclared
+                ? $"Each copy has the declared (public) row count {Rows}."
+                : $"Each copy has the party's row count ({Rows}), so that count is released too (outside the DP guarantee).";
+            yield return string.Create(CultureInfo.InvariantCulture, $"Privacy: ({SpentEpsilon:0.####}, {Delta:R})-DP under add/remove-one neighbours; see ledger.json.");
+            if (Seed is not null) yield return "A user seed was given: the noise is reproducible and not secret (for tests and experiments only).";
+        }
+
+        public JsonObject ToJson() => new()
+        {
+            ["generator"] = Generator,
+            ["copies"] = Copies,
+            ["rows_per_copy"] = Rows,
+            ["rows_declared_public"] = RowsDeclared,
+            ["epsilon_budget"] = Epsilon,
+            ["epsilon_spent"] = SpentEpsilon,
+            ["delta"] = Delta,
+            ["seeded"] = Seed is not null,
+            ["copies_from_one_model"] = true,
+            ["files"] = new JsonArray(Enumerable.Range(1, Copies).Select(i => (JsonNode)TwinFile(i)).ToArray()),
+            ["caveats"] = new JsonArray(Caveats().Select(c => (JsonNode)c).ToArray()),
+        };
+    }
+}
