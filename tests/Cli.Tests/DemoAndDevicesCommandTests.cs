@@ -21,7 +21,7 @@ public sealed class DemoAndDevicesCommandTests
             Assert.True(code == 0, err + output);
             Assert.Contains("backend: simd", output);
             Assert.Contains("checks against the scalar reference passed", output);
-            Assert.Matches(@"fitted tablediffusion \(paper\): epsilon 0\.9\d*|fitted tablediffusion \(paper\): epsilon 1 ", output);
+            Assert.Matches(@"fitted tablediffusion \(default\): epsilon (0\.9\d*|1) ", output);
             Assert.Contains("sampled 1500 synthetic rows", output);
             Assert.Contains("train-on-synthetic AUC", output);
             foreach (var file in new[] { "clinic_real.csv", "clinic_holdout.csv", "clinic_synthetic.csv", "clinic.schema.json", "clinic.dpsynth" })

@@ -40,7 +40,7 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
     public void FitSampleEvaluateEndToEnd()
     {
         string model = P("m.dpsynth"), synth = P("s.csv");
-        var fit = CliRunner.Run("fit", _train, "--schema", _schema, "--epsilon", "2", "--delta", "1e-5", "--epochs", "1", "--seed", "4", "--device", "cpu", "-o", model);
+        var fit = CliRunner.Run("fit", _train, "--schema", _schema, "--epsilon", "2", "--delta", "1e-5", "--epochs", "1", "--seed", "4", "--device", "cpu", "--preset", "paper", "-o", model);
         Assert.True(fit.Code == 0, fit.Err);
         Assert.Contains("fitted tablediffusion (paper) on 3000 rows", fit.Out);
         Assert.Contains("fit: step 3/3", fit.Err);
@@ -68,6 +68,25 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         Assert.True(text.Code == 0, text.Err);
         Assert.Contains("1-way TVD", text.Out);
     }
+
+    [Fact]
+    public void DefaultPresetFitsSamplesAndShards()
+    {
+        string model = P("d.dpsynth"), synth = P("d.csv");
+        var fit = CliRunner.Run("fit", _train, "--schema", _schema, "--epsilon", "2", "--epochs", "2", "--seed", "4", "--device", "cpu", "-o", model);
+        Assert.True(fit.Code == 0, fit.Err);
+        Assert.Contains("fitted tablediffusion (default) on 3000 rows", fit.Out);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", synth).Code);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "--shard", "0/2", "-o", P("da.csv")).Code);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "--shard", "1/2", "-o", P("db.csv")).Code);
+        var joined = File.ReadAllLines(P("da.csv")).Concat(File.ReadAllLines(P("db.csv")).Skip(1));
+        Assert.Equal(File.ReadAllLines(synth), joined);
+        Assert.Equal(301, File.ReadAllLines(synth).Length);
+    }
+
+    [Fact]
+    public void FitRefusesAnUnknownPreset() =>
+        AssertOneLineRefusal(CliRunner.Run("fit", _train, "--epsilon", "1", "--preset", "best", "-o", P("m.dpsynth")), "preset");
 
     [Theory]
     [InlineData("0")]

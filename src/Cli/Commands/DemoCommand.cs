@@ -63,7 +63,7 @@ internal static class DemoCommand
             var holdout = new ClinicSimulator(new ClinicSimulatorOptions(Math.Max(2_000, (int)rowCount / 4), 16, simulatorSeed + 1)).Generate();
             output.WriteLine($"simulated clinic table: {real.RowCount} rows, {real.Columns.Count} columns, 16 centres (holdout {holdout.RowCount} rows)");
 
-            var options = TableDiffusionOptions.Paper;
+            var options = TableDiffusionOptions.Default;
             if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
             var request = new TableDiffusionFitRequest
             {

@@ -26,6 +26,7 @@ internal static class FitCommand
         Examples:
           dpsynth fit adult.csv --schema adult.schema.json --epsilon 1 --delta 1e-5 -o adult.dpsynth
           dpsynth fit adult.csv --epsilon 1 --seed 7 -o adult.dpsynth
+          dpsynth fit adult.csv --epsilon 1 --preset paper -o adult-paper.dpsynth
         """;
 
     public static Command Create()
@@ -37,8 +38,12 @@ internal static class FitCommand
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
         var model = new Option<string>("--model") { Description = "Generator: tablediffusion.", DefaultValueFactory = _ => TableDiffusionModel.Kind };
         model.AcceptOnlyFromAmong(TableDiffusionModel.Kind);
-        var preset = new Option<string>("--preset") { Description = "Hyper-parameter preset: paper (Truda 2023).", DefaultValueFactory = _ => "paper" };
-        preset.AcceptOnlyFromAmong("paper");
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Hyper-parameter preset: default (x0-prediction with cross-entropy on categories, step input, re-noising reverse process) or paper (Truda 2023).",
+            DefaultValueFactory = _ => "default",
+        };
+        // Checked in the action (TableDiffusionOptions.FromPreset): AcceptOnlyFromAmong's error spans several lines.
         var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
@@ -49,7 +54,7 @@ internal static class FitCommand
         {
             var clock = Stopwatch.StartNew();
             var config = parse.InvocationConfiguration;
-            var options = TableDiffusionOptions.Paper;
+            var options = TableDiffusionOptions.FromPreset(parse.GetValue(preset)!);
             if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
             var request = new TableDiffusionFitRequest
             {

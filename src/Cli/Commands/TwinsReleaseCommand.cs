@@ -69,7 +69,7 @@ internal static class TwinsReleaseCommand
             if (m < 2 || m > 10_000) throw new CliInputException($"--copies must be between 2 and 10000 (pooling needs at least 2), got {m}");
             long? declaredRows = parse.GetValue(rows);
             if (declaredRows is < 1) throw new CliInputException($"--rows must be at least 1, got {declaredRows}");
-            var options = TableDiffusionOptions.Paper;
+            var options = TableDiffusionOptions.Default;
             if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
             ulong? seedValue = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null;
             var request = new TableDiffusionFitRequest

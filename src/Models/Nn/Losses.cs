@@ -46,3 +46,37 @@ public sealed class SpanCrossEntropy(ColumnSpans spans) : ILoss
         return backend.CrossEntropyLoss(prediction, target, spans, dPrediction, rowLoss, gradScale);
     }
 }
+
+/// <summary>
+/// A mixed head: weighted MSE on the columns whose weight is non-zero (numeric columns), plus
+/// softmax cross-entropy within the spans (one-hot blocks of categorical columns). The weights
+/// should be zero on span columns, so each column gets exactly one of the two losses.
+/// </summary>
+/// <param name="columnWeights">1×cols MSE weights (zero on span columns).</param>
+/// <param name="spans">The categorical spans.</param>
+public sealed class MixedSpanLoss(Tensor columnWeights, ColumnSpans spans) : ILoss
+{
+    /// <inheritdoc />
+    public int TargetWidth(int predictionWidth) => predictionWidth;
+
+    /// <inheritdoc />
+    public float Evaluate(IComputeBackend backend, Tensor prediction, Tensor target, Tensor dPrediction, Tensor rowLoss, float gradScale)
+    {
+        // MseLoss overwrites dPrediction and rowLoss; the cross-entropy op then accumulates onto them.
+        float mse = backend.MseLoss(prediction, target, dPrediction, rowLoss, columnWeights, gradScale);
+        if (spans.Count == 0) return mse;
+        return mse + backend.CrossEntropyLoss(prediction, target, spans, dPrediction, rowLoss, gradScale);
+    }
+
+    /// <summary>
+    /// MSE weights for an encoded width: <paramref name="width"/> on columns outside every span (so
+    /// each numeric column's term is its plain squared error, like one span's cross-entropy), 0 inside.
+    /// </summary>
+    public static float[] NumericWeights(int width, ColumnSpans spans)
+    {
+        var weights = new float[width];
+        Array.Fill(weights, width);
+        for (int s = 0; s < spans.Count; s++) weights.AsSpan(spans.Starts[s], spans.Lengths[s]).Clear();
+        return weights;
+    }
+}

@@ -15,25 +15,51 @@ public sealed class DiffusionBatchSource : IBatchSource
     public const ulong ForwardNoiseStream = 0x4446464E4F495345UL; // "DFFNOISE"
 
     private readonly float[] _rows;
-    private readonly float[] _scales;
+    private readonly float[] _signal, _scales;
     private readonly NoiseKey _key;
+    private readonly bool[]? _startColumns;
+    private readonly bool _stepInput;
 
-    /// <summary>Wraps encoded rows (records × width, row-major).</summary>
+    /// <summary>Wraps encoded rows (records × width, row-major) for the paper's process: x_t = x₀ + √β_t·ξ, target ξ.</summary>
     /// <param name="encoded">The encoded private rows.</param>
     /// <param name="records">Number of records.</param>
     /// <param name="width">Floats per encoded row.</param>
     /// <param name="betas">β_t for t = 0..T−1.</param>
     /// <param name="key">Key of the forward-process noise (its stream is replaced by <see cref="ForwardNoiseStream"/>).</param>
     public DiffusionBatchSource(float[] encoded, int records, int width, IReadOnlyList<double> betas, NoiseKey key)
+        : this(encoded, records, width, Enumerable.Repeat(1f, betas.Count).ToArray(), betas.Select(b => (float)Math.Sqrt(b)).ToArray(), key, null, false)
+    {
+    }
+
+    /// <summary>
+    /// Wraps encoded rows for x_t = a_t·x₀ + s_t·ξ. The target of column j is x₀ where
+    /// <paramref name="startColumns"/>[j] is set (categorical spans) and ξ − s_t·(x_t)_j elsewhere
+    /// (numeric columns; plain ξ everywhere without a mask); with <paramref name="stepInput"/> a one-hot of t
+    /// (T columns) follows x_t in each input row.
+    /// </summary>
+    /// <param name="encoded">The encoded private rows.</param>
+    /// <param name="records">Number of records.</param>
+    /// <param name="width">Floats per encoded row.</param>
+    /// <param name="signal">a_t for t = 0..T−1.</param>
+    /// <param name="noise">s_t for t = 0..T−1.</param>
+    /// <param name="key">Key of the forward-process noise (its stream is replaced by <see cref="ForwardNoiseStream"/>).</param>
+    /// <param name="startColumns">Columns whose target is x₀ rather than ξ; null for ξ everywhere.</param>
+    /// <param name="stepInput">Whether the input rows carry the one-hot step.</param>
+    public DiffusionBatchSource(float[] encoded, int records, int width, float[] signal, float[] noise, NoiseKey key, bool[]? startColumns, bool stepInput)
     {
         if (records < 1 || width < 1 || encoded.Length != (long)records * width)
             throw new ArgumentException($"Encoded data holds {encoded.Length} floats, not {records} records × {width} columns.");
-        if (betas.Count < 1) throw new ArgumentException("Diffusion needs at least one noise level.");
+        if (startColumns is not null && startColumns.Length != width) throw new ArgumentException($"The x₀ mask has {startColumns.Length} columns, not {width}.");
+        if (noise.Length < 1 || signal.Length != noise.Length) throw new ArgumentException("Diffusion needs at least one noise level and one signal coefficient per level.");
         _rows = encoded;
-        _scales = betas.Select(b => (float)Math.Sqrt(b)).ToArray();
+        _signal = signal;
+        _scales = noise;
         _key = key.WithStream(ForwardNoiseStream);
+        _startColumns = startColumns;
+        _stepInput = stepInput;
         Records = records;
-        InputWidth = width;
+        TargetWidth = width;
+        InputWidth = width + (stepInput ? noise.Length : 0);
     }
 
     /// <inheritdoc />
@@ -46,25 +72,36 @@ public sealed class DiffusionBatchSource : IBatchSource
     public int InputWidth { get; }
 
     /// <inheritdoc />
-    public int TargetWidth => InputWidth;
+    public int TargetWidth { get; }
 
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> records, Span<float> inputs, Span<float> targets, long step)
     {
-        int w = InputWidth, levels = _scales.Length, block = w * levels;
+        int w = TargetWidth, iw = InputWidth, levels = _scales.Length, block = w * levels;
+        var mask = _startColumns;
         for (int i = 0; i < records.Length; i++)
         {
             int r = records[i];
             var x0 = _rows.AsSpan(r * w, w);
-            var noise = targets.Slice(i * block, block);
+            var target = targets.Slice(i * block, block);
+            var noise = target;
             ulong offset = ((ulong)step * (ulong)Records + (ulong)r) * (ulong)block;
             GaussianStream.Fill(_key, offset, noise);
             for (int t = 0; t < levels; t++)
             {
                 var xi = noise.Slice(t * w, w);
-                var xt = inputs.Slice(i * block + t * w, w);
-                float s = _scales[t];
-                for (int j = 0; j < w; j++) xt[j] = x0[j] + s * xi[j];
+                var row = inputs.Slice((i * levels + t) * iw, iw);
+                float a = _signal[t], s = _scales[t];
+                for (int j = 0; j < w; j++) row[j] = a * x0[j] + s * xi[j];
+                if (_stepInput)
+                {
+                    row[w..].Clear();
+                    row[w + t] = 1f;
+                }
+                if (mask is null) continue;
+                // After x_t used the noise: spans target x₀; numeric columns the part of ξ that the
+                // N(0, 1)-prior estimate s_t·x_t misses, so an untrained head still keeps N(0, 1) marginals.
+                for (int j = 0; j < w; j++) xi[j] = mask[j] ? x0[j] : xi[j] - s * row[j];
             }
         }
     }

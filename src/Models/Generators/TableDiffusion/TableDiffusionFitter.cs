@@ -86,12 +86,23 @@ public static class TableDiffusionFitter
         double preprocessing = ledger.TotalEpsilon;
         var encoded = encoder.Encode(table);
 
-        var betas = options.Betas();
+        var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
-        var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, betas, noiseKey);
+        var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
+            options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput);
         int batch = Math.Min(options.ExpectedBatchSize, encoded.Rows);
 
-        using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger);
+        // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).
+        using var weights = options.Target == DiffusionTarget.Start ? backend.Allocate(1, encoded.Width).Storage : null;
+        ILoss loss = new MeanSquaredError();
+        if (weights is not null)
+        {
+            var w = weights.View(1, encoded.Width);
+            backend.Upload(MixedSpanLoss.NumericWeights(encoded.Width, encoder.SoftmaxSpans), w);
+            loss = new MixedSpanLoss(w, encoder.SoftmaxSpans);
+        }
+
+        using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger, loss);
         var record = trainer.Train(progress, cancellation);
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
@@ -112,6 +123,14 @@ public static class TableDiffusionFitter
         return new TableDiffusionModel(options, encoder, schema, parameters, ledger, training);
     }
 
+    /// <summary>True on the columns of categorical spans (whose target is x₀).</summary>
+    internal static bool[] SpanMask(int width, ColumnSpans spans)
+    {
+        var mask = new bool[width];
+        for (int s = 0; s < spans.Count; s++) mask.AsSpan(spans.Starts[s], spans.Lengths[s]).Fill(true);
+        return mask;
+    }
+
     /// <summary>
     /// A trainer whose stage fits into what the ledger has left. σ is first calibrated for ε minus
     /// the preprocessing ε (lowering the target while the composition would exceed the budget);
@@ -119,12 +138,12 @@ public static class TableDiffusionFitter
     /// composed ε still fits — the budget is used, never exceeded.
     /// </summary>
     private static DpSgdTrainer CalibratedTrainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
-        TableDiffusionFitRequest request, PrivacyLedger ledger)
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss)
     {
         double target = request.Epsilon - ledger.TotalEpsilon;
         for (int attempt = 0; attempt < 20 && target > 0; attempt++)
         {
-            var trainer = Trainer(backend, width, data, batch, request, ledger, target, null);
+            var trainer = Trainer(backend, width, data, batch, request, ledger, loss, target, null);
             if (!(ledger.EpsilonWith(trainer.Stage!) <= request.Epsilon))
             {
                 trainer.Dispose();
@@ -143,17 +162,17 @@ public static class TableDiffusionFitter
             }
             if (high >= trainer.NoiseMultiplier) return trainer;
             trainer.Dispose();
-            return Trainer(backend, width, data, batch, request, ledger, null, high);
+            return Trainer(backend, width, data, batch, request, ledger, loss, null, high);
         }
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
             $"preprocessing spent epsilon {ledger.TotalEpsilon:0.####} of {request.Epsilon}; too little is left to train"));
     }
 
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, double? targetEpsilon, double? noiseMultiplier)
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double? targetEpsilon, double? noiseMultiplier)
     {
         var o = request.Options;
-        return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, new MeanSquaredError(),
+        return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
             new AdamOptimizer(new AdamParameters(LearningRate: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2)),
             new DpSgdOptions
             {

@@ -51,12 +51,13 @@ public sealed class TableDiffusionModel
 
     /// <summary>
     /// The denoiser: residual-concat blocks (Linear → LayerNorm → ReLU, concatenated with their
-    /// input) and a linear head back to the encoded width, predicting the noise ξ from x_t.
+    /// input) and a linear head back to the encoded width, predicting the noise ξ (or x₀) from x_t
+    /// (and the one-hot step, when the options ask for it).
     /// </summary>
     public static Layer[] Denoiser(int width, TableDiffusionOptions options)
     {
         var layers = new List<Layer>();
-        int inputs = width;
+        int inputs = options.InputWidth(width);
         foreach (int h in options.Hidden)
         {
             layers.Add(new ResidualConcat(inputs, h));
@@ -72,8 +73,10 @@ public sealed class TableDiffusionModel
         var hyper = Options.ToJson();
         hyper["encoded_width"] = Encoder.Width;
         hyper["betas"] = new JsonArray(Options.Betas().Select(b => (JsonNode)b).ToArray());
-        hyper["reverse_process"] = "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)";
-        hyper["category_decoding"] = "argmax";
+        hyper["reverse_process"] = Options.Target == DiffusionTarget.Noise
+            ? "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)"
+            : "x ~ N(0, I); for t = T-1..0: x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; x ~ q(x_{t-1} | x_t, x0)";
+        hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
         hyper["training"] = Training.DeepClone();
         ModelFile.Save(path, new ModelFileContent(Kind, hyper, [new ModelTensor(ParametersTensor, [Parameters.Length], Parameters)])
         {

@@ -35,6 +35,12 @@ public sealed record SampleRequest(long Rows, ulong? Seed = null, int ShardIndex
 /// Global row g starts from Gaussian elements g·W .. g·W + W − 1 of a sampling stream of its own,
 /// so shards (disjoint row ranges) draw disjoint noise, and with a seed the concatenated shards
 /// equal the unsharded output.
+/// With mixed heads (the default preset) the reverse process is: x ~ N(0, I); for t = T−1..0 the
+/// denoiser reads (x, t), x̂₀ is the softmax within categorical spans and (x − s_t·ε̂)/a_t on numeric
+/// columns (ε̂ = s_t·x + the head's residual), and for t &gt; 0 x is drawn from q(x_{t−1} | x_t, x̂₀) (noise from a stream per level);
+/// at t = 0 numeric columns are x̂₀ and categories are drawn from the predicted softmax (with
+/// uniforms from a stream of their own, per row and span), so category marginals follow the model
+/// rather than collapsing on the mode.
 /// </summary>
 public static class TableDiffusionSampler
 {
@@ -50,7 +56,10 @@ public static class TableDiffusionSampler
         return Batches(model, backend, request, batchRows);
     }
 
-    private static IEnumerable<Table> Batches(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows)
+    private static IEnumerable<Table> Batches(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows) =>
+        model.Options.Target == DiffusionTarget.Start ? StartBatches(model, backend, request, batchRows) : NoiseBatches(model, backend, request, batchRows);
+
+    private static IEnumerable<Table> NoiseBatches(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows)
     {
         int w = model.Encoder.Width;
         long first = request.FirstRow, end = request.EndRow;
@@ -83,5 +92,150 @@ public static class TableDiffusionSampler
             }
             yield return model.Encoder.Decode(rows, n, decode);
         }
+    }
+
+    private static IEnumerable<Table> StartBatches(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows)
+    {
+        var options = model.Options;
+        int w = model.Encoder.Width, iw = options.InputWidth(w), levels = options.DiffusionSteps;
+        var spans = model.Encoder.SoftmaxSpans;
+        long first = request.FirstRow, end = request.EndRow;
+        int capacity = (int)Math.Max(1, Math.Min(batchRows, end - first));
+        var key = request.Seed is ulong seed ? NoiseKey.FromSeed(seed, SamplingStream) : NoiseKey.CreateSecure(SamplingStream);
+        var (signal, noise) = options.ForwardCoefficients();
+        var mask = TableDiffusionFitter.SpanMask(w, spans);
+
+        using var network = new Network(backend, TableDiffusionModel.Denoiser(w, options), capacity);
+        if (network.Parameters.Length != model.Parameters.Length)
+            throw new ArgumentException($"The model holds {model.Parameters.Length} denoiser parameters; its hyper-parameters need {network.Parameters.Length}.");
+        network.WriteParameters(model.Parameters);
+        using var inputStorage = backend.Allocate(capacity, iw).Storage;
+        var x = new float[capacity * w];
+        var input = new float[capacity * iw];
+        var prediction = new float[capacity * w];
+        var fresh = new float[capacity * w];
+        var uniforms = new float[capacity * Math.Max(1, spans.Count)];
+        for (long start = first; start < end; start += capacity)
+        {
+            int n = (int)Math.Min(capacity, end - start);
+            var rows = x.AsSpan(0, n * w);
+            var p = prediction.AsSpan(0, n * w);
+            GaussianStream.Fill(key, (ulong)start * (ulong)w, rows);
+            var device = inputStorage.View(capacity, iw).SliceRows(0, n);
+            for (int t = levels - 1; t >= 0; t--)
+            {
+                StepInputs(rows, input.AsSpan(0, n * iw), n, w, iw, t);
+                backend.Upload(input.AsSpan(0, n * iw), device);
+                backend.Download(network.Predict(device), p);
+                SpanSoftmax(p, n, w, spans);
+                StartEstimate(rows, p, n, w, mask, signal[t], noise[t]);
+                if (t == 0) break;
+                GaussianStream.Fill(key.WithStream(SamplingStream + 1 + (ulong)t), (ulong)start * (ulong)w, fresh.AsSpan(0, n * w));
+                PosteriorStep(rows, p, fresh.AsSpan(0, n * w), signal[t], signal[t - 1]);
+            }
+            var decode = new DecodeOptions { Categories = CategoryDecoding.Argmax };
+            if (options.SampleCategories && spans.Count > 0)
+            {
+                var z = uniforms.AsSpan(0, n * spans.Count);
+                GaussianStream.Fill(key.WithStream(CategoryStream), (ulong)start * (ulong)spans.Count, z);
+                for (int i = 0; i < z.Length; i++) z[i] = (float)NormalCdf(z[i]);
+                DrawCategories(p, n, w, spans, z);
+            }
+            yield return model.Encoder.Decode(p, n, decode);
+        }
+    }
+
+    /// <summary>Stream id of the uniforms that draw categories from the predicted softmax.</summary>
+    public const ulong CategoryStream = 0x43415445474F5259UL; // "CATEGORY"
+
+    /// <summary>Largest |x̂₀| of a numeric column: quantile-normal values lie well inside it, and it bounds ε̂'s errors amplified by 1/a_t.</summary>
+    internal const float StartClamp = 4f;
+
+    /// <summary>
+    /// Turns the prediction into x̂₀ in place: span columns already hold softmax probabilities;
+    /// numeric columns hold r̂ = ε̂ − s_t·x_t, so x̂₀ = (x_t − s_t·ε̂)/a_t, clamped to ±<see cref="StartClamp"/>.
+    /// </summary>
+    internal static void StartEstimate(ReadOnlySpan<float> x, Span<float> prediction, int n, int width, ReadOnlySpan<bool> spanColumns, float a, float s)
+    {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < width; j++)
+            {
+                if (spanColumns[j]) continue;
+                int k = i * width + j;
+                float epsilon = s * x[k] + prediction[k]; // the head predicts ξ − s_t·x_t
+                prediction[k] = Math.Clamp((x[k] - s * epsilon) / a, -StartClamp, StartClamp);
+            }
+    }
+
+    /// <summary>
+    /// One ancestral step of the variance-preserving process: x_{t−1} ~ q(x_{t−1} | x_t, x̂₀) =
+    /// N(c₁·x̂₀ + c₂·x_t, σ²) with ᾱ = a², α_t = ᾱ_t/ᾱ_{t−1}, c₁ = a_{t−1}·(1 − α_t)/(1 − ᾱ_t),
+    /// c₂ = √α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t), σ² = (1 − α_t)(1 − ᾱ_{t−1})/(1 − ᾱ_t).
+    /// </summary>
+    internal static void PosteriorStep(Span<float> x, ReadOnlySpan<float> start, ReadOnlySpan<float> z, float a, float aPrevious)
+    {
+        double barT = (double)a * a, barPrev = (double)aPrevious * aPrevious, alpha = barT / barPrev;
+        float c1 = (float)(aPrevious * (1 - alpha) / (1 - barT));
+        float c2 = (float)(Math.Sqrt(alpha) * (1 - barPrev) / (1 - barT));
+        float sigma = (float)Math.Sqrt((1 - alpha) * (1 - barPrev) / (1 - barT));
+        for (int k = 0; k < x.Length; k++) x[k] = c1 * start[k] + c2 * x[k] + sigma * z[k];
+    }
+
+    /// <summary>Writes x_t rows followed by the one-hot of <paramref name="t"/> (when the input is wider than the row).</summary>
+    internal static void StepInputs(ReadOnlySpan<float> rows, Span<float> inputs, int n, int width, int inputWidth, int t)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var row = inputs.Slice(i * inputWidth, inputWidth);
+            rows.Slice(i * width, width).CopyTo(row);
+            if (inputWidth == width) continue;
+            row[width..].Clear();
+            row[width + t] = 1f;
+        }
+    }
+
+    /// <summary>Replaces the logits of every span of every row by their softmax.</summary>
+    internal static void SpanSoftmax(Span<float> data, int n, int width, ColumnSpans spans)
+    {
+        for (int i = 0; i < n; i++)
+            for (int s = 0; s < spans.Count; s++)
+            {
+                var block = data.Slice(i * width + spans.Starts[s], spans.Lengths[s]);
+                float max = float.NegativeInfinity;
+                foreach (float v in block) max = Math.Max(max, v);
+                float total = 0;
+                for (int j = 0; j < block.Length; j++) total += block[j] = MathF.Exp(block[j] - max);
+                for (int j = 0; j < block.Length; j++) block[j] /= total;
+            }
+    }
+
+    /// <summary>
+    /// Turns each span's probabilities into a one-hot of the category drawn by inverse CDF with the
+    /// uniform u[i·spans + s], so that decoding by argmax returns the drawn category.
+    /// </summary>
+    internal static void DrawCategories(Span<float> probabilities, int n, int width, ColumnSpans spans, ReadOnlySpan<float> u)
+    {
+        for (int i = 0; i < n; i++)
+            for (int s = 0; s < spans.Count; s++)
+            {
+                var block = probabilities.Slice(i * width + spans.Starts[s], spans.Lengths[s]);
+                double target = u[i * spans.Count + s], cumulative = 0;
+                int chosen = block.Length - 1;
+                for (int j = 0; j < block.Length; j++)
+                {
+                    cumulative += block[j];
+                    if (target < cumulative) { chosen = j; break; }
+                }
+                block.Clear();
+                block[chosen] = 1f;
+            }
+    }
+
+    /// <summary>Φ(z) through erfc (Abramowitz &amp; Stegun 7.1.26, absolute error below 1.5e-7).</summary>
+    internal static double NormalCdf(double z)
+    {
+        double x = Math.Abs(z) / Math.Sqrt(2), k = 1 / (1 + 0.3275911 * x);
+        double erfc = k * (0.254829592 + k * (-0.284496736 + k * (1.421413741 + k * (-1.453152027 + k * 1.061405429)))) * Math.Exp(-x * x);
+        return z >= 0 ? 1 - erfc / 2 : erfc / 2;
     }
 }
