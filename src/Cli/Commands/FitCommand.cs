@@ -67,7 +67,7 @@ internal static class FitCommand
             request.Validate(); // refuse a bad budget before any private data is read
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
-            var (table, schema) = ReadTable(path, parse.GetValue(schemaPath));
+            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             var progress = new LineProgress(config.Error);
             var fitted = TableDiffusionFitter.Fit(table, schema, request, backend, progress);
@@ -83,23 +83,6 @@ internal static class FitCommand
         return command;
     }
 
-    private static (Table Table, TableSchema Schema) ReadTable(string path, string? schemaPath)
-    {
-        try
-        {
-            if (schemaPath is not null)
-            {
-                var schema = TableSchemaJson.Load(schemaPath);
-                return (TableReader.Read(path, schema), schema);
-            }
-            // Inference may choose other kinds than a schema-less read (e.g. few-valued integers as
-            // ordinal), so the table is read again under the inferred schema.
-            var inferred = SchemaInference.Infer(TableReader.Read(path, null));
-            return (TableReader.Read(path, inferred), inferred);
-        }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
-    }
 
     /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>
     internal sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>

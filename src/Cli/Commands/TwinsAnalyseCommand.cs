@@ -62,7 +62,7 @@ internal static class TwinsAnalyseCommand
                 if (copies[k] != copies[0])
                     throw new CliInputException($"--twins: {dirs[0]} holds {copies[0]} copies but {dirs[k]} holds {copies[k]}; every directory must hold the same number");
 
-            var (localTable, schema) = TwinsReleaseCommand.ReadParty(localPath, parse.GetValue(schemaPath));
+            var (localTable, schema) = TableInput.Read(localPath, parse.GetValue(schemaPath));
             var parties = dirs.Select(d => (IReadOnlyList<Table>)Enumerable.Range(1, copies[0])
                 .Select(m => ReadTwin(Path.Combine(d, TwinsReleaseCommand.TwinFile(m)), schema, localTable)).ToArray()).ToArray();
 

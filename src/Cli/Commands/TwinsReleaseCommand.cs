@@ -85,7 +85,7 @@ internal static class TwinsReleaseCommand
             CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
-            var (table, schema) = ReadParty(path, parse.GetValue(schemaPath));
+            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
 
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             var fitted = TableDiffusionFitter.Fit(table, schema, request, backend);
@@ -156,22 +156,6 @@ internal static class TwinsReleaseCommand
         catch (UnauthorizedAccessException) { }
     }
 
-    internal static (Table Table, TableSchema Schema) ReadParty(string path, string? schemaPath)
-    {
-        try
-        {
-            if (schemaPath is not null)
-            {
-                var schema = TableSchemaJson.Load(schemaPath);
-                return (TableReader.Read(path, schema), schema);
-            }
-            // Inference may choose other kinds than an untyped read, so read again under the inferred schema.
-            var inferred = SchemaInference.Infer(TableReader.Read(path, null));
-            return (TableReader.Read(path, inferred), inferred);
-        }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
-    }
 
     /// <summary>What a release states about itself: written to release.json and, as sentences, to caveats.txt.</summary>
     private sealed record ReleaseFacts(string Generator, int Copies, long Rows, bool RowsDeclared, double Epsilon, double Delta,
