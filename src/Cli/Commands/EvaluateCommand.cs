@@ -70,8 +70,8 @@ internal static class EvaluateCommand
         o.WriteLine(line($"rows: real {report.Rows.Real}, synthetic {report.Rows.Synthetic}, test {report.Rows.Test}"));
         o.WriteLine(line($"1-way TVD: mean {f.OneWayTvdMean:0.0000}, max {f.OneWayTvdMax:0.0000} ({f.OneWayBins} bins)"));
         o.WriteLine(line($"2-way TVD: mean {f.TwoWayTvdMean:0.0000}, max {f.TwoWayTvdMax:0.0000} ({f.TwoWayBins} bins)"));
-        o.WriteLine(line($"correlation difference: {f.CorrelationDifference:0.0000} ({f.CorrelationMethod})"));
-        o.WriteLine(line($"utility ({u.Model}, label {report.Label} = {u.PositiveClass}): train-on-real AUC {u.TrainOnReal.RocAuc:0.0000} accuracy {u.TrainOnReal.Accuracy:0.0000}; train-on-synthetic AUC {u.TrainOnSynthetic.RocAuc:0.0000} accuracy {u.TrainOnSynthetic.Accuracy:0.0000}"));
+        o.WriteLine(line($"association difference: {f.CorrelationDifference:0.0000} (mean |real − synthetic| over column pairs; --json describes the measures)"));
+        o.WriteLine(line($"utility (logistic regression, label {report.Label} = {u.PositiveClass}): train-on-real AUC {u.TrainOnReal.RocAuc:0.0000} accuracy {u.TrainOnReal.Accuracy:0.0000}; train-on-synthetic AUC {u.TrainOnSynthetic.RocAuc:0.0000} accuracy {u.TrainOnSynthetic.Accuracy:0.0000}"));
         o.WriteLine(line($"distance to closest record (median): synthetic→train {p.SyntheticToTrainMedian:0.0000}, holdout→train {p.HoldoutToTrainMedian:0.0000}; exact copies: synthetic {p.ExactCopyShareSynthetic:P2}, holdout {p.ExactCopyShareHoldout:P2}"));
     }
 }
