@@ -27,7 +27,7 @@ public sealed class TwinsFixture : IDisposable
         File.WriteAllLines(PartyA, lines.Take(1).Concat(lines.Skip(1).Where(l => firstTwo.Contains(l.Split(',')[centre]))));
         File.WriteAllLines(PartyB, lines.Take(1).Concat(lines.Skip(1).Where(l => !firstTwo.Contains(l.Split(',')[centre]))));
         TwinsB = P("twins_b");
-        ReleaseB = Release(PartyB, TwinsB);
+        ReleaseB = Release(PartyB, TwinsB, "--generator", "tablediffusion");
     }
 
     /// <summary>Scratch directory of the test class.</summary>
@@ -42,7 +42,7 @@ public sealed class TwinsFixture : IDisposable
     /// <summary>The simulator's public schema.</summary>
     public string Schema { get; }
 
-    /// <summary>Party B's release directory (3 copies).</summary>
+    /// <summary>Party B's TableDiffusion release directory (3 copies).</summary>
     public string TwinsB { get; }
 
     /// <summary>What `twins release` returned for <see cref="TwinsB"/>.</summary>
@@ -51,7 +51,7 @@ public sealed class TwinsFixture : IDisposable
     /// <summary>A path in the scratch directory.</summary>
     public string P(string name) => Path.Combine(Dir, name);
 
-    /// <summary>Runs `twins release` with tiny settings (1 epoch, 3 copies, seeded, CPU).</summary>
+    /// <summary>Runs `twins release` with tiny settings (1 epoch, 3 copies, seeded, CPU); the generator is the default (dpvi) unless <paramref name="more"/> names one.</summary>
     public (int Code, string Out, string Err) Release(string party, string dir, params string[] more) =>
         CliRunner.Run(["twins", "release", party, "--schema", Schema, "--epsilon", "2", "--delta", "1e-6", "--copies", "3",
             "--epochs", "1", "--seed", "5", "--device", "cpu", "-o", dir, .. more]);
@@ -191,8 +191,68 @@ public sealed class TwinsCommandTests(TwinsFixture f) : IClassFixture<TwinsFixtu
     {
         AssertOneLineRefusal(Release(_partyB, P("x"), "--copies", "1"), "--copies");
         AssertOneLineRefusal(Release(P("missing.csv"), P("y")), "missing.csv");
-        AssertOneLineRefusal(Release(_partyB, P("z"), "--generator", "dpvi"), "dpvi");
+        AssertOneLineRefusal(Release(_partyB, P("z"), "--generator", "gan"), "gan");
+        AssertOneLineRefusal(Release(_partyB, P("z"), "--family", "gamma"), "gamma");
+        AssertOneLineRefusal(Release(_partyB, P("z"), "--outcome", "shoe_size"), "shoe_size");
+        AssertOneLineRefusal(Release(_partyB, P("z"), "--generator", "tablediffusion", "--outcome", "visits"), "--outcome");
+        // DPVI twins need public category sets: a private one is refused, naming the column.
+        string privateSchema = P("private.schema.json");
+        var schema = TableSchemaJson.Parse(File.ReadAllText(_schema), _schema);
+        File.WriteAllText(privateSchema, TableSchemaJson.ToJson(schema with
+        {
+            Columns = schema.Columns.Select(c => c.Name == "ethnicity" ? c with { Categories = c.Categories! with { Public = false } } : c).ToArray(),
+        }));
+        AssertOneLineRefusal(CliRunner.Run("twins", "release", _partyB, "--schema", privateSchema, "--epsilon", "1", "--copies", "2", "-o", P("z")), "ethnicity");
+        Assert.False(Directory.Exists(P("z")));
         Assert.False(Directory.Exists(P("x")));
         Assert.False(Directory.Exists(P("y")));
+    }
+
+    [Fact]
+    public void DpviReleaseWritesSeparatePosteriorDrawsThatAnalyseReads()
+    {
+        string dir = P("twins_dpvi");
+        var r = Release(_partyB, dir, "--outcome", "visits", "--family", "poisson");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("released 3 synthetic copies", r.Out);
+        Assert.Contains("dpvi", r.Out);
+        var names = Directory.EnumerateFileSystemEntries(dir).Select(p => Path.GetFileName(p)!).Order().ToArray();
+        Assert.Equal(["caveats.txt", "ledger.json", "model.dpsynth", "release.json", "twin_1.csv", "twin_2.csv", "twin_3.csv"], names);
+        var party = File.ReadAllLines(_partyB);
+        var copies = Enumerable.Range(1, 3).Select(m => File.ReadAllLines(Path.Combine(dir, $"twin_{m}.csv"))).ToArray();
+        foreach (var c in copies)
+        {
+            Assert.Equal(party.Length, c.Length);
+            Assert.Equal(party[0], c[0]); // the schema's columns, in the party's order
+        }
+        Assert.NotEqual(copies[0].Skip(1), copies[1].Skip(1));
+        string caveats = File.ReadAllText(Path.Combine(dir, "caveats.txt"));
+        Assert.Contains("separate posterior draws", caveats);
+        Assert.DoesNotContain("draws from one fitted model", caveats);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "release.json"))))
+        {
+            Assert.False(manifest.RootElement.GetProperty("copies_from_one_model").GetBoolean());
+            Assert.True(manifest.RootElement.GetProperty("epsilon_spent").GetDouble() <= 2 + 1e-9);
+        }
+        var model = Models.Generators.Dpvi.DpviModel.Load(Path.Combine(dir, "model.dpsynth"));
+        Assert.Equal("visits", model.Layout.Outcome!.Name);
+        Assert.Single(model.Ledger!.Stages);
+
+        // The same seed reproduces the release.
+        string again = P("twins_dpvi_again");
+        Assert.Equal(0, Release(_partyB, again, "--outcome", "visits", "--family", "poisson").Code);
+        Assert.Equal(copies[2], File.ReadAllLines(Path.Combine(again, "twin_3.csv")));
+
+        var a = CliRunner.Run("twins", "analyse", "--local", _partyA, "--twins", dir, "--formula", "visits ~ age_group + sex + smoker",
+            "--family", "poisson", "--schema", _schema);
+        Assert.True(a.Code == 0, a.Err);
+        Assert.Contains("M = 3 combined datasets", a.Out);
+        Assert.Contains("separate posterior draws", a.Out);
+
+        // Without --outcome the schema's label (event, boolean) is the logistic outcome.
+        string byLabel = P("twins_dpvi_label");
+        var l = Release(_partyB, byLabel);
+        Assert.True(l.Code == 0, l.Err);
+        Assert.Contains("logistic outcome event", File.ReadAllText(Path.Combine(byLabel, "caveats.txt")));
     }
 }

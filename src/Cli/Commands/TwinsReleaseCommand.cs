@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators.Dpvi;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Tabular;
 
@@ -32,9 +33,16 @@ internal static class TwinsReleaseCommand
         Each copy has the party's row count unless --rows declares a public one; without --rows the
         row count is released as well (caveats.txt says so).
 
-        Generator: tablediffusion (the DPVI twin generator of Prediger et al. is not built yet).
-        Its copies are draws from ONE fitted model, so between-copy variation carries no parameter
-        uncertainty and pooled (Rubin) intervals will be too narrow.
+        Generators:
+          dpvi (default)  the twin generator of Prediger et al. (2023): a mixture of independent
+                          categorical covariates (Gaussian for numeric ones) with a Poisson or
+                          logistic regression of --outcome on the covariates, fitted by DP
+                          variational inference. Each copy comes from its OWN posterior draw, so
+                          between-copy variation carries parameter uncertainty. Needs public
+                          category lists and public bounds in the schema (--schema).
+          tablediffusion  a DP diffusion model; its copies are draws from ONE fitted model, so
+                          between-copy variation carries no parameter uncertainty and pooled
+                          (Rubin) intervals will be too narrow.
 
         Example:
           dpsynth twins release centre_a.csv --schema clinic.schema.json --epsilon 1 --delta 1e-6 --copies 10 -o twins_a
@@ -51,68 +59,117 @@ internal static class TwinsReleaseCommand
         copies.Required = true;
         var rows = NumberOptions.Long("--rows", "Declared (public) rows per copy; default: the party's row count, which is then released.");
         var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
-        var generator = new Option<string>("--generator") { Description = "Twin generator: tablediffusion.", DefaultValueFactory = _ => TableDiffusionModel.Kind };
-        var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
+        var generator = new Option<string>("--generator") { Description = "Twin generator: dpvi (default) or tablediffusion.", DefaultValueFactory = _ => DpviModel.Kind };
+        var outcome = new Option<string?>("--outcome") { Description = "dpvi: the outcome column (default: the schema's label column)." };
+        var family = new Option<string?>("--family") { Description = "dpvi: the outcome's family, poisson or logistic (default: from the column kind)." };
+        var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
         var output = new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace DIR even when it exists and is not empty." };
 
-        var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows, epochs, generator, device, seed, output, force };
+        var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows, epochs, generator, outcome, family, device, seed, output, force };
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
             var config = parse.InvocationConfiguration;
             // Checked here rather than by AcceptOnlyFromAmong, whose error spans several lines.
-            if (parse.GetValue(generator) is var g && g != TableDiffusionModel.Kind)
-                throw new CliInputException($"--generator: '{g}' is not available; the twin generators are: {TableDiffusionModel.Kind} (DPVI is not built yet)");
+            string g = parse.GetValue(generator)!;
+            if (g != DpviModel.Kind && g != TableDiffusionModel.Kind)
+                throw new CliInputException($"--generator: '{g}' is not available; the twin generators are: {DpviModel.Kind}, {TableDiffusionModel.Kind}");
+            bool dpvi = g == DpviModel.Kind;
+            if (!dpvi && (parse.GetValue(outcome) is not null || parse.GetValue(family) is not null))
+                throw new CliInputException("--outcome and --family apply to the dpvi generator only");
+            DpviOutcomeFamily? dpviFamily = null;
+            if (parse.GetValue(family) is string f)
+            {
+                try { dpviFamily = DpviModel.ParseFamily(f); }
+                catch (FormatException e) { throw new CliInputException($"--family: {e.Message}"); }
+            }
             long m = parse.GetValue(copies)!.Value;
             if (m < 2 || m > 10_000) throw new CliInputException($"--copies must be between 2 and 10000 (pooling needs at least 2), got {m}");
             long? declaredRows = parse.GetValue(rows);
             if (declaredRows is < 1) throw new CliInputException($"--rows must be at least 1, got {declaredRows}");
-            var options = TableDiffusionOptions.Default;
-            if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
+            if (declaredRows is > int.MaxValue) throw new CliInputException($"--rows must be at most {int.MaxValue}, got {declaredRows}");
             ulong? seedValue = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null;
-            var request = new TableDiffusionFitRequest
+            double eps = parse.GetValue(epsilon)!.Value, del = parse.GetValue(delta) ?? 1e-5;
+            string schemaName = parse.GetValue(schemaPath) ?? "inferred schema";
+
+            var tdOptions = TableDiffusionOptions.Default;
+            if (parse.GetValue(epochs) is double e1) tdOptions = tdOptions with { Epochs = e1 };
+            var tdRequest = new TableDiffusionFitRequest { Epsilon = eps, Delta = del, Options = tdOptions, Seed = seedValue, SchemaFile = schemaName };
+            var dpviOptions = DpviOptions.Default;
+            if (parse.GetValue(epochs) is double e2) dpviOptions = dpviOptions with { Epochs = e2 };
+            var dpviRequest = new DpviFitRequest
             {
-                Epsilon = parse.GetValue(epsilon)!.Value,
-                Delta = parse.GetValue(delta) ?? 1e-5,
-                Options = options,
-                Seed = seedValue,
-                SchemaFile = parse.GetValue(schemaPath) ?? "inferred schema",
+                Epsilon = eps, Delta = del, Options = dpviOptions, Seed = seedValue, SchemaFile = schemaName,
+                Outcome = parse.GetValue(outcome), Family = dpviFamily,
             };
-            request.Validate(); // refuse a bad budget before any private data is read
+            // Refuse a bad budget before any private data is read.
+            if (dpvi) dpviRequest.Validate(); else tdRequest.Validate();
             string dir = parse.GetValue(output)!;
             CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
-
-            using var backend = BackendFactory.Create(parse.GetValue(device)!);
-            var fitted = TableDiffusionFitter.Fit(table, schema, request, backend);
             long n = declaredRows ?? table.RowCount;
-            var release = new ReleaseFacts($"{TableDiffusionModel.Kind} ({options.Preset} preset)", (int)m, n, declaredRows is not null, request.Epsilon, request.Delta,
-                (double)fitted.Training["total_epsilon"]!, seedValue);
 
-            WriteDirectory(dir, temp =>
+            ReleaseFacts release;
+            string deviceName;
+            if (dpvi)
             {
-                fitted.Save(Path.Combine(temp, ModelFile));
-                AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
-                // One sampling stream cut into M disjoint row ranges: copy m is shard m − 1 of M.
-                for (int i = 0; i < m; i++)
+                // Refuse a schema without public category sets or bounds before any training.
+                try { DpviLayout.Create(schema, dpviRequest.Outcome, dpviRequest.Family, dpviOptions, schemaName); }
+                catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose --generator tablediffusion, which can estimate them with DP)"); }
+                var fitted = DpviFitter.Fit(table, schema, dpviRequest);
+                var y = fitted.Layout.Outcome;
+                string described = y is null ? $"{DpviModel.Kind} (K = {dpviOptions.Components}, no outcome)"
+                    : $"{DpviModel.Kind} (K = {dpviOptions.Components}, {DpviModel.FamilyName(y.Family)} outcome {y.Name})";
+                release = new ReleaseFacts(described, (int)m, n, declaredRows is not null, eps, del,
+                    (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: false);
+                deviceName = "cpu (host)";
+                WriteDirectory(dir, temp =>
                 {
-                    var shard = new SampleRequest(n * m, seedValue, i, (int)m);
-                    CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), fitted.Sample(backend, shard));
-                }
-                AtomicFile.WriteText(Path.Combine(temp, CaveatsFile), string.Join('\n', release.Caveats()) + "\n");
-                AtomicFile.WriteText(Path.Combine(temp, ManifestFile), release.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
-            });
+                    fitted.Save(Path.Combine(temp, ModelFile));
+                    AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
+                    // Copy m is its own posterior draw θ⁽ᵐ⁾ ~ q, then its rows.
+                    for (int i = 0; i < m; i++)
+                        CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), [fitted.SampleCopy((int)n, i, seedValue)]);
+                    WriteFacts(temp, release);
+                });
+            }
+            else
+            {
+                using var backend = BackendFactory.Create(parse.GetValue(device)!);
+                var fitted = TableDiffusionFitter.Fit(table, schema, tdRequest, backend);
+                release = new ReleaseFacts($"{TableDiffusionModel.Kind} ({tdOptions.Preset} preset)", (int)m, n, declaredRows is not null, eps, del,
+                    (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: true);
+                deviceName = backend.Name;
+                WriteDirectory(dir, temp =>
+                {
+                    fitted.Save(Path.Combine(temp, ModelFile));
+                    AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
+                    // One sampling stream cut into M disjoint row ranges: copy m is shard m − 1 of M.
+                    for (int i = 0; i < m; i++)
+                    {
+                        var shard = new SampleRequest(n * m, seedValue, i, (int)m);
+                        CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), fitted.Sample(backend, shard));
+                    }
+                    WriteFacts(temp, release);
+                });
+            }
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {table.RowCount} rows: epsilon {release.SpentEpsilon:0.####} at delta {request.Delta:R}; {backend.Name}; {clock.Elapsed.TotalSeconds:0.0} s"));
+                $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {table.RowCount} rows: epsilon {release.SpentEpsilon:0.####} at delta {del:R}; {deviceName}; {clock.Elapsed.TotalSeconds:0.0} s"));
             config.Output.WriteLine($"wrote {dir}");
             foreach (var line in release.Caveats()) config.Output.WriteLine($"caveat: {line}");
             return 0;
         });
         return command;
+    }
+
+    private static void WriteFacts(string temp, ReleaseFacts release)
+    {
+        AtomicFile.WriteText(Path.Combine(temp, CaveatsFile), string.Join('\n', release.Caveats()) + "\n");
+        AtomicFile.WriteText(Path.Combine(temp, ManifestFile), release.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     private static void CheckOutputDirectory(string dir, bool force)
@@ -159,11 +216,13 @@ internal static class TwinsReleaseCommand
 
     /// <summary>What a release states about itself: written to release.json and, as sentences, to caveats.txt.</summary>
     private sealed record ReleaseFacts(string Generator, int Copies, long Rows, bool RowsDeclared, double Epsilon, double Delta,
-        double SpentEpsilon, ulong? Seed)
+        double SpentEpsilon, ulong? Seed, bool CopiesFromOneModel)
     {
         public IEnumerable<string> Caveats()
         {
-            yield return $"Generator: {Generator}. The {Copies} datasets are draws from one fitted model: between-copy variation does not carry the generator's parameter uncertainty, so intervals pooled by Rubin's rules will be too narrow.";
+            yield return CopiesFromOneModel
+                ? $"Generator: {Generator}. The {Copies} datasets are draws from one fitted model: between-copy variation does not carry the generator's parameter uncertainty, so intervals pooled by Rubin's rules will be too narrow."
+                : $"Generator: {Generator}. Each of the {Copies} datasets comes from its own draw of the model's parameters from the DP variational posterior (separate posterior draws), so between-copy variation carries the generator's parameter uncertainty, as Rubin's rules for fully synthetic data assume.";
             yield return RowsDeclared
                 ? $"Each copy has the declared (public) row count {Rows}."
                 : $"Each copy has the party's row count ({Rows}), so that count is released too (outside the DP guarantee).";
@@ -181,7 +240,8 @@ internal static class TwinsReleaseCommand
             ["epsilon_spent"] = SpentEpsilon,
             ["delta"] = Delta,
             ["seeded"] = Seed is not null,
-            ["copies_from_one_model"] = true,
+            ["copies_from_one_model"] = CopiesFromOneModel,
+            ["copies_are_separate_posterior_draws"] = !CopiesFromOneModel,
             ["files"] = new JsonArray(Enumerable.Range(1, Copies).Select(i => (JsonNode)TwinFile(i)).ToArray()),
             ["caveats"] = new JsonArray(Caveats().Select(c => (JsonNode)c).ToArray()),
         };

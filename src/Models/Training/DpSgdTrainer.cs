@@ -1,9 +1,6 @@
-using System.Globalization;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
-using DpSynth.Privacy;
-using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
 
 namespace DpSynth.Models.Training;
@@ -27,9 +24,7 @@ public sealed class DpSgdTrainer : IDisposable
     private readonly TrainingStep _step;
     private readonly PoissonSampler _sampler;
     private readonly NoiseKey _key;
-    private readonly PrivacyLedger? _ledger;
     private readonly GradientMode _mode;
-    private bool _stageSpent;
 
     /// <summary>Builds the network (sized for the largest likely batch), binds the optimiser and calibrates the noise.</summary>
     /// <param name="backend">Backend for all tensors.</param>
@@ -42,47 +37,17 @@ public sealed class DpSgdTrainer : IDisposable
     public DpSgdTrainer(IComputeBackend backend, IEnumerable<Layer> layers, IBatchSource data, ILoss loss, Optimizer optimizer,
         DpSgdOptions options, PrivacyLedger? ledger = null)
     {
-        Options = options;
-        _data = data;
-        _optimizer = optimizer;
-        _ledger = ledger;
-        SampleRate = options.SampleRate ?? (options.ExpectedBatchSize is int b ? (double)b / data.Records
-            : throw new ArgumentException("Give a sample rate or an expected batch size."));
-        if (!(SampleRate > 0 && SampleRate <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), $"Sample rate must be in (0, 1], got {SampleRate.ToString(CultureInfo.InvariantCulture)} ({data.Records} records).");
-        TotalSteps = options.Steps ?? (options.Epochs is double e ? (long)Math.Ceiling(e / SampleRate)
-            : throw new ArgumentException("Give the number of steps or epochs."));
-        if (TotalSteps < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Training needs at least one step, got {TotalSteps}.");
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Workers must be at least 1, got {options.Workers}.");
         _mode = options.Private ? options.PrivateMode : GradientMode.Direct;
         if (options.Private && _mode == GradientMode.Direct)
             throw new ArgumentException("A private run needs ghost or materialised clipping, not direct gradients.");
-
-        if (options.Private)
-        {
-            double delta = options.Delta ?? throw new ArgumentException("A private run needs δ (chosen by you, not from the row count).");
-            if (!(options.ClipNorm > 0)) throw new ArgumentOutOfRangeException(nameof(options), $"Clip norm must be positive, got {options.ClipNorm}.");
-            NoiseMultiplier = options.NoiseMultiplier ?? (options.TargetEpsilon is double eps
-                ? NoiseCalibrator.NoiseMultiplier(options.Accountant, SampleRate, TotalSteps, eps, delta)
-                : throw new ArgumentException("A private run needs a noise multiplier or a target ε."));
-            Stage = new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)", new SubsampledGaussianCost(NoiseMultiplier, SampleRate, TotalSteps))
-            {
-                Parameters = new Dictionary<string, double>
-                {
-                    ["noise_multiplier"] = NoiseMultiplier,
-                    ["sample_rate"] = SampleRate,
-                    ["steps"] = TotalSteps,
-                    ["clip_norm"] = options.ClipNorm,
-                    ["expected_batch_size"] = SampleRate * data.Records,
-                    ["rows_per_example"] = data.RowsPerRecord,
-                },
-            };
-        }
-
-        if (ledger is not null && options.Private && options.Seed is not null && ledger.Randomness.Kind == Privacy.Randomness.RandomnessKind.Csprng)
-            throw new ArgumentException("The ledger records CSPRNG randomness but this run is seeded; seeded noise gives no privacy to whoever knows the seed, so record the ledger with the seed.");
-        _key = options.Seed is ulong seed ? NoiseKey.FromSeed(seed) : NoiseKey.CreateSecure();
-        int initSeed = options.Seed is ulong s ? unchecked((int)(s ^ (s >> 32))) : System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+        // Sample rate, steps, σ, the ledger stage, the key and the seeded-vs-CSPRNG check: one shared plan.
+        Plan = new DpSgdPlan(options, data.Records, data.RowsPerRecord, ledger);
+        Options = options;
+        _data = data;
+        _optimizer = optimizer;
+        _key = Plan.Key;
+        int initSeed = Plan.InitSeed;
         int capacity = PoissonSampler.Capacity(data.Records, SampleRate, options.CapacitySigmas);
         Network = new Network(backend, layers, capacity * data.RowsPerRecord, options.Workers, initSeed);
         if (Network.InputWidth != data.InputWidth)
@@ -91,37 +56,35 @@ public sealed class DpSgdTrainer : IDisposable
             throw new ArgumentException($"The loss expects {loss.TargetWidth(Network.OutputWidth)} target columns but the data has {data.TargetWidth}.");
         optimizer.Bind(Network.Parameters);
         _step = new TrainingStep(Network, loss, data.RowsPerRecord, _mode == GradientMode.Materialized ? options.MaterializedChunk : 0);
-        _sampler = new PoissonSampler(data.Records, SampleRate, _key);
+        _sampler = Plan.CreateSampler();
     }
 
     /// <summary>The run's settings.</summary>
     public DpSgdOptions Options { get; }
 
+    /// <summary>The privacy plan (q, steps, σ, stage, key) shared with every DP-SGD trainer.</summary>
+    public DpSgdPlan Plan { get; }
+
     /// <summary>The network being trained.</summary>
     public Network Network { get; }
 
     /// <summary>Poisson sampling rate q.</summary>
-    public double SampleRate { get; }
+    public double SampleRate => Plan.SampleRate;
 
     /// <summary>Noise multiplier σ (0 for non-private runs).</summary>
-    public double NoiseMultiplier { get; }
+    public double NoiseMultiplier => Plan.NoiseMultiplier;
 
     /// <summary>Steps planned (and calibrated for).</summary>
-    public long TotalSteps { get; }
+    public long TotalSteps => Plan.TotalSteps;
 
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
     /// <summary>The ledger stage of a private run (null for non-private runs).</summary>
-    public LedgerStage? Stage { get; }
+    public LedgerStage? Stage => Plan.Stage;
 
     /// <summary>ε at δ after <paramref name="steps"/> steps (+∞ for non-private runs, 0 before any step).</summary>
-    public double EpsilonAfter(long steps)
-    {
-        if (!Options.Private) return double.PositiveInfinity;
-        if (steps <= 0) return 0;
-        return NoiseCalibrator.Epsilon(Options.Accountant, SampleRate, NoiseMultiplier, steps, Options.Delta!.Value);
-    }
+    public double EpsilonAfter(long steps) => Plan.EpsilonAfter(steps);
 
     /// <summary>
     /// Trains until <paramref name="untilStep"/> (default: all planned steps) or cancellation, and
@@ -130,16 +93,12 @@ public sealed class DpSgdTrainer : IDisposable
     public TrainingRecord Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, long? untilStep = null)
     {
         long end = Math.Min(untilStep ?? TotalSteps, TotalSteps);
-        if (Stage is not null && _ledger is not null && !_stageSpent && Step == 0)
-        {
-            _ledger.Spend(Stage); // throws, and nothing runs, when the budget would be exceeded
-            _stageSpent = true;
-        }
+        if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
         long interval = Options.ProgressInterval > 0 ? Options.ProgressInterval : Math.Max(1, TotalSteps / 100);
         ulong noisePerStep = (ulong)Network.Parameters.Length;
         float scale = (float)(1.0 / _sampler.ExpectedBatchSize);
-        float noiseStd = Options.Private ? (float)(NoiseMultiplier * Options.ClipNorm) : 0f;
-        float clip = Options.Private ? Options.ClipNorm : float.PositiveInfinity;
+        float noiseStd = (float)Plan.NoiseStd;
+        float clip = (float)Plan.ClipNorm;
         while (Step < end)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -152,7 +111,7 @@ public sealed class DpSgdTrainer : IDisposable
                 var records = batch.Slice(first, Math.Min(_step.MaxExamples, batch.Length - first));
                 lossSum += _step.Accumulate(_data, records, Step, _mode, clip, Step * 1024 + chunk);
             }
-            _step.Apply(_optimizer, scale, noiseStd, _key, (ulong)Step * noisePerStep);
+            _step.Apply(_optimizer, scale, noiseStd, _key, DpSgdPlan.NoiseOffset(Step, noisePerStep));
             Step++;
             if (progress is not null && (Step % interval == 0 || Step == end))
             {
@@ -167,20 +126,7 @@ public sealed class DpSgdTrainer : IDisposable
     }
 
     /// <summary>The privacy record of the run so far.</summary>
-    public TrainingRecord Record() => new(
-        Options.Private,
-        Options.Private ? "dp-sgd (Poisson-subsampled Gaussian)" : "non-private sgd",
-        SampleRate,
-        NoiseMultiplier,
-        Options.Private ? Options.ClipNorm : double.PositiveInfinity,
-        TotalSteps,
-        Step,
-        Options.Private ? Options.Delta!.Value : 0,
-        EpsilonAfter(Step),
-        Options.Accountant,
-        "add/remove one record",
-        _key.IsSecure,
-        Options.Seed);
+    public TrainingRecord Record() => Plan.Record(Step);
 
     /// <summary>Writes a checkpoint (weights, optimiser state, layer state, step). The noise key is never written.</summary>
     public void SaveCheckpoint(Stream stream) => TrainingCheckpoint.Write(stream, this, _optimizer);
@@ -192,7 +138,7 @@ public sealed class DpSgdTrainer : IDisposable
     public void LoadCheckpoint(Stream stream)
     {
         Step = TrainingCheckpoint.Read(stream, this, _optimizer);
-        _stageSpent = true; // the stage was charged when the run first started
+        Plan.MarkStageSpent(); // the stage was charged when the run first started
     }
 
     /// <inheritdoc />

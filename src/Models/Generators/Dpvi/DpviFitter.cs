@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DpSynth.Kernels;
+using DpSynth.Kernels.Random;
+using DpSynth.Models.Tabular;
+using DpSynth.Models.Training;
+using DpSynth.Privacy.Calibration;
+using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Randomness;
+
+namespace DpSynth.Models.Generators.Dpvi;
+
+/// <summary>
+/// Fits the DPVI twin generator (Prediger, Jälkö, Honkela &amp; Kaski 2023) on a private table: a
+/// K-component mixture of independent categorical covariates (Dirichlet priors, in additive-log-ratio
+/// coordinates) and per-component Gaussians for numeric covariates (standardised by public bounds),
+/// with a Poisson or logistic regression of the outcome on the covariates shared by all components;
+/// the mean-field Gaussian posterior is trained by DP-SGD on the ELBO (<see cref="PerExampleDpSgdTrainer"/>:
+/// Poisson sampling, per-example clipping of the gradient w.r.t. all variational parameters, σ
+/// calibrated for the steps that run, one ledger stage).
+/// </summary>
+/// <remarks>
+/// Everything about the columns must be public: category sets of categorical and ordinal columns,
+/// bounds of numeric covariates (booleans are public by kind). A column without them is refused
+/// with a one-line <see cref="ArgumentException"/> naming it — no budget is spent on discovering them,
+/// so the whole ε goes to training. Missing values: a categorical covariate declared with missing
+/// values gets a "missing" category of its own; numeric covariates and the outcome must be complete.
+/// </remarks>
+public static class DpviFitter
+{
+    /// <summary>The ChaCha20 stream of the (data-independent) initial posterior means.</summary>
+    public const ulong InitStream = 0x4450564949000000UL; // "DPVII"
+
+    /// <summary>Fits a model.</summary>
+    /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
+    /// <param name="schema">The public schema (category sets and bounds must be declared public).</param>
+    /// <param name="request">Budget, outcome and settings.</param>
+    /// <param name="progress">Training progress (ε so far); optional.</param>
+    /// <param name="cancellation">Cancels training.</param>
+    /// <exception cref="ArgumentException">The budget or settings are invalid, or a column lacks a public category set or bounds.</exception>
+    /// <exception cref="TableFormatException">The table does not fit the schema.</exception>
+    /// <exception cref="PrivacyBudgetExceededException">The stage would exceed the budget (it was not run).</exception>
+    public static DpviModel Fit(Table table, TableSchema schema, DpviFitRequest request,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        request.Validate();
+        var options = request.Options;
+        var layout = DpviLayout.Create(schema, request.Outcome, request.Family, options, request.SchemaFile);
+        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: DPVI needs at least 2 rows, got {table.RowCount}");
+        var data = DpviData.Encode(table, layout);
+        var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
+        var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
+        var objective = new DpviObjective(layout, data, options);
+        var initial = InitialParameters(layout, options, request.Seed);
+
+        var trainer = CalibratedTrainer(objective, initial, data.Rows, request, ledger);
+        var record = trainer.Train(progress, cancellation);
+        int p = layout.ParameterCount;
+        var w = trainer.Parameters;
+        var mean = new float[p];
+        var rho = new float[p];
+        for (int j = 0; j < p; j++)
+        {
+            mean[j] = (float)w[j];
+            rho[j] = (float)w[p + j];
+        }
+        var training = new JsonObject
+        {
+            ["noise_multiplier"] = record.NoiseMultiplier,
+            ["sample_rate"] = record.SampleRate,
+            ["steps"] = record.StepsRun,
+            ["clip_norm"] = record.ClipNorm,
+            ["rows"] = data.Rows,
+            ["training_epsilon"] = record.Epsilon,
+            ["total_epsilon"] = ledger.TotalEpsilon,
+            ["delta"] = request.Delta,
+            ["secure_randomness"] = record.SecureRandomness,
+            ["reparameterisation"] = "one draw eta ~ N(0, I) per step, theta = mu + softplus(rho) * eta",
+        };
+        return new DpviModel(schema, options, layout.Outcome?.Name, layout.Outcome?.Family, mean, rho, ledger, training, request.SchemaFile);
+    }
+
+    /// <summary>
+    /// Initial variational parameters, chosen without the data: μ of the logits small random values
+    /// (they break the components' symmetry), μ of the Gaussians' means spread over [−1, 1] at random
+    /// and their log-sds at the prior mean, coefficients 0; every sd = <see cref="DpviOptions.InitialSd"/>.
+    /// </summary>
+    public static double[] InitialParameters(DpviLayout layout, DpviOptions options, ulong? seed)
+    {
+        int p = layout.ParameterCount;
+        var key = seed is ulong s ? NoiseKey.FromSeed(s, InitStream) : NoiseKey.CreateSecure(InitStream);
+        var z = new float[p];
+        GaussianStream.Fill(key, 0, z);
+        var w = new double[2 * p];
+        for (int j = 0; j < layout.CoefficientOffset; j++) w[j] = 0.3 * z[j];
+        foreach (var c in layout.Covariates)
+        {
+            if (c.IsCategorical) continue;
+            for (int k = 0; k < layout.Components; k++)
+            {
+                w[c.Offset + 2 * k] = Math.Clamp(0.5 * z[c.Offset + 2 * k], -1, 1);
+                w[c.Offset + 2 * k + 1] = options.LogSdPriorMean;
+            }
+        }
+        for (int j = layout.CoefficientOffset; j < p; j++) w[j] = 0;
+        double rho = DpviMath.InverseSoftplus(options.InitialSd);
+        for (int j = 0; j < p; j++) w[p + j] = rho;
+        return w;
+    }
+
+    /// <summary>
+    /// A trainer whose stage fits the budget: σ is calibrated for ε (the only stage: everything
+    /// else is public); should the ledger's composition come out above ε by the calibrator's
+    /// tolerance, the target is lowered until it fits — the budget is never exceeded.
+    /// </summary>
+    private static PerExampleDpSgdTrainer CalibratedTrainer(DpviObjective objective, double[] initial, int rows, DpviFitRequest request, PrivacyLedger ledger)
+    {
+        var o = request.Options;
+        double target = request.Epsilon;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            var trainer = new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
+            {
+                Private = !request.NonPrivate,
+                ExpectedBatchSize = Math.Min(o.ExpectedBatchSize, rows),
+                Epochs = o.Epochs,
+                ClipNorm = (float)o.ClipNorm,
+                TargetEpsilon = request.NonPrivate ? null : target,
+                Delta = request.Delta,
+                Seed = request.Seed,
+                Accountant = AccountantKind.Pld,
+            }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger);
+            if (trainer.Plan.Stage is null || ledger.EpsilonWith(trainer.Plan.Stage) <= request.Epsilon) return trainer;
+            target *= 0.97;
+        }
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cannot calibrate DP-SGD noise to epsilon {request.Epsilon}"));
+    }
+}

@@ -1,0 +1,475 @@
+using System.Diagnostics;
+using DpSynth.Models.Simulation;
+using DpSynth.Models.Tabular;
+
+namespace DpSynth.Models.Twins.Study;
+
+/// <summary>Which part of the study a progress report is about.</summary>
+public enum TwinStudyStage
+{
+    /// <summary>Simulating and splitting the data.</summary>
+    Simulate,
+    /// <summary>Releasing one centre's twin.</summary>
+    Release,
+    /// <summary>Analysing one centre (local-only and all its joins).</summary>
+    Analyse,
+}
+
+/// <summary>A progress report of <see cref="TwinStudy.Run"/>.</summary>
+/// <param name="Stage">The part of the study.</param>
+/// <param name="Done">Units of the stage done so far (centres).</param>
+/// <param name="Total">Units of the stage in all.</param>
+/// <param name="Message">A one-line description of the unit just finished.</param>
+public sealed record TwinStudyProgress(TwinStudyStage Stage, int Done, int Total, string Message);
+
+/// <summary>
+/// The experiment of Prediger, Jälkö, Honkela &amp; Kaski (2023) on the built-in clinic simulator.
+/// Each centre's rows are split (seeded) into a training part and a held-out part; the union of
+/// the held-out parts is the global test set. Each centre releases a twin of its training part
+/// (M copies at ε, δ) through the pluggable <see cref="ITwinGenerator"/>. Then, for each centre,
+/// the local-only fit (k = 0, robust HC1 intervals) is compared with local data plus the twins of
+/// the first k other centres of R random orders (k = 1..K; <see cref="TwinAnalysis"/>'s recipe:
+/// fit each of the M combined datasets, pool with Rubin's rules for synthetic data). Metrics are
+/// the mean per-record test log-likelihood of the point estimate, the RMSE of the coefficients
+/// against the simulator's truth, and coverage of the true coefficients by the 95% intervals.
+/// A fit that fails (separation in a tiny centre, a level without events) is recorded as NaN and
+/// counted, never thrown.
+/// </summary>
+public static class TwinStudy
+{
+    private const double Z95 = 1.959963984540054;
+
+    /// <summary>Runs the study.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="generator">Releases each centre's twin.</param>
+    /// <param name="progress">Receives one report per simulated table, released twin and analysed centre (possibly from worker threads, one at a time).</param>
+    /// <param name="cancellation">Cancels the study.</param>
+    /// <exception cref="ArgumentException">Invalid settings, or a generator returned the wrong number of copies.</exception>
+    public static TwinStudyResult Run(TwinStudyOptions options, ITwinGenerator generator, IProgress<TwinStudyProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generator);
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var truth = options.TrueModel;
+        var formula = Formula.Parse(truth.Formula);
+        var family = options.Family;
+
+        // Simulate and split.
+        ulong simulatorSeed = Derive(options.Seed, 1);
+        var simulator = new ClinicSimulator(new ClinicSimulatorOptions(options.Rows, options.Centres, simulatorSeed));
+        var all = simulator.Generate();
+        var columns = formula.Columns.ToHashSet(StringComparer.Ordinal);
+        var schema = new TableSchema(simulator.Schema.Columns.Where(c => columns.Contains(c.Name)).ToArray(), simulator.Schema.MissingMarkers);
+        var names = simulator.CentreNames;
+        int centres = names.Count;
+        var byCentre = Enumerable.Range(0, centres).Select(_ => new List<int>()).ToArray();
+        var centreCodes = ((CategoricalColumn)all.Find("centre")!).Codes;
+        for (int i = 0; i < centreCodes.Length; i++) byCentre[centreCodes[i]].Add(i);
+        var train = new Table[centres];
+        var testRows = new List<int>();
+        var testCounts = new int[centres];
+        for (int c = 0; c < centres; c++)
+        {
+            var rows = byCentre[c].ToArray();
+            Shuffle(rows, new SimulationRandom(Derive(options.Seed, 2, (ulong)c)));
+            int test = Math.Clamp((int)Math.Round(options.TestShare * rows.Length), 1, rows.Length - 2);
+            testCounts[c] = test;
+            testRows.AddRange(rows.AsSpan(0, test).ToArray());
+            var trainRows = rows[test..];
+            Array.Sort(trainRows);
+            train[c] = TableRows.Select(all, trainRows, $"{names[c]} training rows", columns);
+        }
+        testRows.Sort();
+        var testTable = TableRows.Select(all, testRows, "global test set", columns);
+        double simulateSeconds = clock.Elapsed.TotalSeconds;
+        progress?.Report(new TwinStudyProgress(TwinStudyStage.Simulate, 1, 1,
+            $"simulated {all.RowCount} rows in {centres} centres; {all.RowCount - testTable.RowCount} training rows, {testTable.RowCount} test rows"));
+
+        // Release every centre's twin.
+        var twins = new IReadOnlyList<Table>[centres];
+        var spent = new double[centres];
+        var releaseSeconds = new double[centres];
+        var generatorSeeds = new ulong?[centres];
+        for (int c = 0; c < centres; c++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var start = clock.Elapsed;
+            generatorSeeds[c] = options.SeedGenerator ? Derive(options.Seed, 4, (ulong)c) : null;
+            var release = generator.Release(new TwinReleaseRequest(names[c], train[c], schema, formula.Outcome, family, options.Epsilon, options.Delta, options.Copies, generatorSeeds[c]), cancellation);
+            if (release.Copies.Count != options.Copies)
+                throw new ArgumentException($"generator {generator.Name} returned {release.Copies.Count} copies for {names[c]}, expected {options.Copies}");
+            twins[c] = release.Copies;
+            spent[c] = release.SpentEpsilon;
+            releaseSeconds[c] = (clock.Elapsed - start).TotalSeconds;
+            progress?.Report(new TwinStudyProgress(TwinStudyStage.Release, c + 1, centres,
+                $"{names[c]}: twin of {train[c].RowCount} rows released ({options.Copies} copies, epsilon {spent[c]:0.###}) in {releaseSeconds[c]:0.0} s"));
+        }
+        double releaseEnd = clock.Elapsed.TotalSeconds;
+
+        // Analyse.
+        var analysis = new Analysis(formula, family, schema, truth, testTable, options.Fit, all);
+        var smallHalf = SmallHalf(train);
+        var local = new StudyMetrics[centres];
+        int maxK = options.MaxK;
+        var joins = new StudyJoin[centres][];
+        int analysed = 0;
+        var gate = new object();
+        Parallel.For(0, centres, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellation }, c =>
+        {
+            local[c] = analysis.LocalOnly(train[c]);
+            var mine = new StudyJoin[options.Orders * maxK];
+            for (int r = 0; r < options.Orders; r++)
+            {
+                var order = Enumerable.Range(0, centres).Where(o => o != c).ToArray();
+                Shuffle(order, new SimulationRandom(Derive(options.Seed, 3, (ulong)c, (ulong)r)));
+                for (int k = 1; k <= maxK; k++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var partners = order[..k];
+                    mine[r * maxK + k - 1] = new StudyJoin(c, r, k, partners, analysis.Joined(train[c], partners.Select(p => twins[p]).ToArray()));
+                }
+            }
+            joins[c] = mine;
+            lock (gate)
+            {
+                analysed++;
+                int failed = mine.Count(j => !j.Metrics.Succeeded);
+                progress?.Report(new TwinStudyProgress(TwinStudyStage.Analyse, analysed, centres,
+                    $"{names[c]}: local-only{(local[c].Succeeded ? "" : " failed")} and {mine.Length} joins analysed{(failed > 0 ? $" ({failed} failed)" : "")}"));
+            }
+        });
+        double analyseEnd = clock.Elapsed.TotalSeconds;
+
+        var centreInfo = Enumerable.Range(0, centres)
+            .Select(c => new StudyCentre(names[c], byCentre[c].Count, train[c].RowCount, testCounts[c], smallHalf[c], spent[c], releaseSeconds[c]))
+            .ToArray();
+        var flatJoins = joins.SelectMany(j => j).ToArray();
+        var summary = Summarise(maxK, smallHalf, local, flatJoins);
+        var timings = new StudyTimings(simulateSeconds, releaseEnd - simulateSeconds, analyseEnd - releaseEnd, clock.Elapsed.TotalSeconds);
+        return new TwinStudyResult(options, generator.Name, generator.CopiesFromOneModel, formula.Text, analysis.Truth, testTable.RowCount,
+            centreInfo, local, flatJoins, summary, new StudySeeds(options.Seed, simulatorSeed, generatorSeeds), timings);
+    }
+
+    /// <summary>True for the ⌊C/2⌋ centres with the fewest training rows (ties to the earlier centre).</summary>
+    private static bool[] SmallHalf(Table[] train)
+    {
+        var order = Enumerable.Range(0, train.Length).OrderBy(c => train[c].RowCount).ThenBy(c => c).ToArray();
+        var small = new bool[train.Length];
+        for (int i = 0; i < train.Length / 2; i++) small[order[i]] = true;
+        return small;
+    }
+
+    internal static IReadOnlyList<StudySummaryRow> Summarise(int maxK, bool[] smallHalf, StudyMetrics[] local, StudyJoin[] joins)
+    {
+        var rows = new List<StudySummaryRow>();
+        {
+            var small = local.Where((_, c) => smallHalf[c]).ToArray();
+            rows.Add(new StudySummaryRow(0, MeanFinite(small.Select(m => m.LogLikelihood)), MeanFinite(local.Select(m => m.LogLikelihood)),
+                0, 0, double.NaN, double.NaN, MeanFinite(small.Select(m => m.CoefficientRmse)), MeanFinite(local.Select(m => m.CoefficientRmse)),
+                Coverage(local), local.Length, local.Count(m => !m.Succeeded), 0));
+        }
+        for (int k = 1; k <= maxK; k++)
+        {
+            var atK = joins.Where(j => j.K == k).ToArray();
+            var small = atK.Where(j => smallHalf[j.Centre]).ToArray();
+            double Delta(StudyJoin j) => j.Metrics.LogLikelihood - local[j.Centre].LogLikelihood;
+            double Beats(IEnumerable<StudyJoin> set)
+            {
+                var d = set.Select(Delta).Where(double.IsFinite).ToArray();
+                return d.Length == 0 ? double.NaN : d.Count(x => x > 0) / (double)d.Length;
+            }
+            rows.Add(new StudySummaryRow(k,
+                MeanFinite(small.Select(j => j.Metrics.LogLikelihood)), MeanFinite(atK.Select(j => j.Metrics.LogLikelihood)),
+                MeanFinite(small.Select(Delta)), MeanFinite(atK.Select(Delta)), Beats(small), Beats(atK),
+                MeanFinite(small.Select(j => j.Metrics.CoefficientRmse)), MeanFinite(atK.Select(j => j.Metrics.CoefficientRmse)),
+                Coverage(atK.Select(j => j.Metrics)), atK.Length, atK.Count(j => !j.Metrics.Succeeded),
+                atK.Count(j => j.Metrics.Succeeded && !local[j.Centre].Succeeded)));
+        }
+        return rows;
+    }
+
+    private static double MeanFinite(IEnumerable<double> values)
+    {
+        double sum = 0;
+        int n = 0;
+        foreach (var v in values) if (double.IsFinite(v)) { sum += v; n++; }
+        return n == 0 ? double.NaN : sum / n;
+    }
+
+    private static double Coverage(IEnumerable<StudyMetrics> metrics)
+    {
+        long covered = 0, estimable = 0;
+        foreach (var m in metrics) if (m.Succeeded) { covered += m.Covered; estimable += m.Estimable; }
+        return estimable == 0 ? double.NaN : covered / (double)estimable;
+    }
+
+    private static void Shuffle(int[] items, SimulationRandom rng)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = rng.Next(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>A seed for one purpose and index, mixed from the study seed (SplitMix64 finaliser), so streams do not overlap.</summary>
+    internal static ulong Derive(ulong seed, ulong purpose, ulong a = 0, ulong b = 0)
+    {
+        ulong z = seed;
+        foreach (var part in (ReadOnlySpan<ulong>)[purpose, a, b])
+        {
+            z += 0x9E3779B97F4A7C15UL + part * 0xD1B54A32D192ED03UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+        }
+        return z;
+    }
+
+    /// <summary>The analysis side: the fits, pooling and metrics of one local-only or joined analysis. Immutable, so safe to share across threads.</summary>
+    private sealed class Analysis
+    {
+        private readonly Formula _formula;
+        private readonly GlmFamily _family;
+        private readonly DesignOptions _design;
+        private readonly GlmFitOptions _fit;
+        private readonly DesignMatrix _test;
+        private readonly string[] _testNames;
+        private readonly string[] _categorical;
+
+        public Analysis(Formula formula, GlmFamily family, TableSchema schema, ClinicOutcomeModel truth, Table test, GlmFitOptions fit, Table all)
+        {
+            _formula = formula;
+            _family = family;
+            _fit = fit;
+            // The true reference levels, so that estimates and truth mean the same contrasts; the
+            // public category lists fix the level order and let datasets missing levels combine.
+            _design = new DesignOptions { DropIncompleteRows = true }.WithPublicCategories(schema);
+            foreach (var (column, level) in truth.ReferenceLevels) _design.References[column] = level;
+            Truth = truth.Coefficients.ToDictionary(kv => kv.Key == "intercept" ? DesignLayout.InterceptName : kv.Key, kv => kv.Value);
+            // The test set is coded once, over every level the simulation produced.
+            var fullLayout = DesignLayout.Create(formula, [all], _design);
+            _test = fullLayout.Build(test);
+            _testNames = fullLayout.CoefficientNames.ToArray();
+            _categorical = fullLayout.Terms.Where(t => t.IsCategorical).Select(t => t.Column).ToArray();
+        }
+
+        public IReadOnlyDictionary<string, double> Truth { get; }
+
+        public StudyMetrics LocalOnly(Table local)
+        {
+            var excluded = Degenerate([[local]]);
+            var data = Exclude(local, excluded, out int dropped);
+            var levels = Names(excluded);
+            GlmFit fit;
+            try
+            {
+                var layout = DesignLayout.Create(_formula, [data], _design);
+                fit = GlmFitter.Fit(layout.Build(data), _family, _fit);
+            }
+            catch (Exception e) when (e is GlmFitException or FormulaException or TableFormatException)
+            {
+                return StudyMetrics.Failed(e.Message, 1, dropped, levels);
+            }
+            var se = fit.StandardErrors(CovarianceKind.Robust);
+            var beta = fit.Coefficients.ToArray();
+            var lower = beta.Select((b, j) => b - Z95 * se[j]).ToArray();
+            var upper = beta.Select((b, j) => b + Z95 * se[j]).ToArray();
+            return Metrics(fit.Names, beta, lower, upper, 0, dropped, levels, null);
+        }
+
+        public StudyMetrics Joined(Table local, IReadOnlyList<Table>[] twinsByParty)
+        {
+            int copies = twinsByParty[0].Count;
+            var combined = new Table[copies][];
+            for (int m = 0; m < copies; m++)
+            {
+                combined[m] = new Table[1 + twinsByParty.Length];
+                combined[m][0] = local;
+                for (int p = 0; p < twinsByParty.Length; p++) combined[m][p + 1] = twinsByParty[p][m];
+            }
+            // A level in some but not all of the M combined datasets would make the fits of the
+            // others singular: keep only levels every combined dataset has (local levels always are).
+            var excluded = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var column in _categorical)
+            {
+                HashSet<string>? common = null, union = new(StringComparer.Ordinal);
+                foreach (var tables in combined)
+                {
+                    var present = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var t in tables) present.UnionWith(TableRows.PresentLevels(t, column));
+                    union.UnionWith(present);
+                    if (common is null) common = present;
+                    else common.IntersectWith(present);
+                }
+                union.ExceptWith(common!);
+                if (union.Count > 0) excluded[column] = union;
+            }
+            int dropped = Apply(combined, excluded);
+            // Then leave out levels whose coefficient is infinite in some combined dataset, from all of them.
+            var degenerate = Degenerate(combined);
+            dropped += Apply(combined, degenerate);
+            foreach (var (column, levels) in degenerate)
+            {
+                if (excluded.TryGetValue(column, out var set)) set.UnionWith(levels);
+                else excluded[column] = levels;
+            }
+            var excludedNames = Names(excluded);
+
+            DesignLayout layout;
+            try
+            {
+                layout = DesignLayout.Create(_formula, combined.SelectMany(t => t).Distinct().ToArray(), _design);
+            }
+            catch (Exception e) when (e is FormulaException or TableFormatException)
+            {
+                return StudyMetrics.Failed(e.Message, copies, dropped, excludedNames);
+            }
+            var fits = new List<GlmFit>(copies);
+            string? firstError = null;
+            for (int m = 0; m < copies; m++)
+            {
+                try { fits.Add(GlmFitter.Fit(layout.Build(combined[m]), _family, _fit)); }
+                catch (Exception e) when (e is GlmFitException or TableFormatException)
+                {
+                    firstError ??= $"copy {m + 1}: {e.Message}";
+                }
+            }
+            int failed = copies - fits.Count;
+            // Pool what could be fitted, as long as Rubin's rules have at least two datasets.
+            if (fits.Count < 2) return StudyMetrics.Failed(firstError ?? "fewer than 2 fits", failed, dropped, excludedNames);
+            var pooled = RubinPooling.Pool(fits, CovarianceKind.Robust);
+            var c = pooled.Coefficients;
+            return Metrics(layout.CoefficientNames, c.Select(x => x.Estimate).ToArray(), c.Select(x => x.Lower95).ToArray(),
+                c.Select(x => x.Upper95).ToArray(), failed, dropped, excludedNames, firstError);
+        }
+
+        /// <summary>Removes the rows of excluded levels from every table of every combined dataset; returns the rows removed.</summary>
+        private static int Apply(Table[][] combined, Dictionary<string, HashSet<string>> excluded)
+        {
+            if (excluded.Count == 0) return 0;
+            int dropped = 0;
+            // The same table object (the local data) recurs in every combined dataset: filter it once.
+            var done = new Dictionary<Table, Table>(ReferenceEqualityComparer.Instance);
+            foreach (var tables in combined)
+                for (int i = 0; i < tables.Length; i++)
+                {
+                    if (!done.TryGetValue(tables[i], out var filtered))
+                    {
+                        filtered = Exclude(tables[i], excluded, out int removed);
+                        done[tables[i]] = filtered;
+                    }
+                    dropped += tables[i].RowCount - filtered.RowCount;
+                    tables[i] = filtered;
+                }
+            return dropped;
+        }
+
+        /// <summary>
+        /// Non-reference levels whose records, in some combined dataset, all have outcome 0 (or, for
+        /// logistic regression, all 1): their maximum-likelihood coefficient is at infinity, so the
+        /// fit would fail; leaving their rows out makes the coefficient inestimable instead.
+        /// </summary>
+        private Dictionary<string, HashSet<string>> Degenerate(IEnumerable<Table[]> combined)
+        {
+            var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var tables in combined)
+                foreach (var column in _categorical)
+                {
+                    var stats = new Dictionary<string, (int Count, int Zeros, int Ones)>(StringComparer.Ordinal);
+                    foreach (var t in tables)
+                    {
+                        if (t.Find(column) is not CategoricalColumn cat) continue;
+                        var y = Outcomes(t);
+                        var codes = cat.Codes;
+                        for (int i = 0; i < codes.Length; i++)
+                        {
+                            if (codes[i] < 0 || double.IsNaN(y[i])) continue;
+                            string level = cat.Levels[codes[i]];
+                            var s = stats.GetValueOrDefault(level);
+                            stats[level] = (s.Count + 1, s.Zeros + (y[i] == 0 ? 1 : 0), s.Ones + (y[i] == 1 ? 1 : 0));
+                        }
+                    }
+                    _design.References.TryGetValue(column, out var reference);
+                    foreach (var (level, s) in stats)
+                    {
+                        if (level == reference) continue;
+                        bool degenerate = s.Zeros == s.Count || (_family == GlmFamily.Logistic && s.Ones == s.Count);
+                        if (!degenerate) continue;
+                        if (!result.TryGetValue(column, out var set)) result[column] = set = new HashSet<string>(StringComparer.Ordinal);
+                        set.Add(level);
+                    }
+                }
+            return result;
+        }
+
+        /// <summary>The outcome of each row as a number: a numeric column as-is, a boolean one as 0/1; NaN when missing or unreadable.</summary>
+        private double[] Outcomes(Table table)
+        {
+            var column = table.Find(_formula.Outcome);
+            if (column is NumericColumn num) return num.Values.ToArray();
+            var y = new double[table.RowCount];
+            if (column is not CategoricalColumn cat) { Array.Fill(y, double.NaN); return y; }
+            var value = cat.Levels.Select(l => BooleanText.Parse(l) is var b and >= 0 ? b
+                : double.TryParse(l, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
+            var codes = cat.Codes;
+            for (int i = 0; i < y.Length; i++) y[i] = codes[i] < 0 ? double.NaN : value[codes[i]];
+            return y;
+        }
+
+        private static IReadOnlyList<string> Names(Dictionary<string, HashSet<string>> levels) =>
+            levels.SelectMany(kv => kv.Value.Order(StringComparer.Ordinal).Select(l => $"{kv.Key}[{l}]")).Order(StringComparer.Ordinal).ToArray();
+
+        private static Table Exclude(Table table, Dictionary<string, HashSet<string>> excluded, out int removed)
+        {
+            var checks = new List<(CategoricalColumn Column, bool[] Excluded)>();
+            foreach (var (column, levels) in excluded)
+            {
+                if (table.Find(column) is not CategoricalColumn cat) continue;
+                var flags = cat.Levels.Select(levels.Contains).ToArray();
+                if (flags.Any(f => f)) checks.Add((cat, flags));
+            }
+            removed = 0;
+            if (checks.Count == 0) return table;
+            var rows = new List<int>(table.RowCount);
+            for (int i = 0; i < table.RowCount; i++)
+            {
+                bool keep = true;
+                foreach (var (cat, flags) in checks)
+                {
+                    int code = cat.Codes[i];
+                    if (code >= 0 && flags[code]) { keep = false; break; }
+                }
+                if (keep) rows.Add(i);
+            }
+            removed = table.RowCount - rows.Count;
+            return removed == 0 ? table : TableRows.Select(table, rows, table.Source);
+        }
+
+        /// <summary>Test log-likelihood, RMSE and coverage of estimates named by a layout.</summary>
+        private StudyMetrics Metrics(IReadOnlyList<string> names, double[] estimate, double[] lower, double[] upper, int failed, int dropped,
+            IReadOnlyList<string> excluded, string? error)
+        {
+            var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int j = 0; j < names.Count; j++) byName[names[j]] = j;
+            // Coefficients the data could not estimate act as 0: the level is predicted like the reference.
+            var full = _testNames.Select(n => byName.TryGetValue(n, out int j) ? estimate[j] : 0).ToArray();
+            double ll = GlmLogLikelihood.MeanPerRecord(_family, full, _test);
+            double sq = 0;
+            int covered = 0, estimable = 0;
+            foreach (var (name, value) in Truth)
+            {
+                if (byName.TryGetValue(name, out int j))
+                {
+                    sq += (estimate[j] - value) * (estimate[j] - value);
+                    estimable++;
+                    if (lower[j] <= value && value <= upper[j]) covered++;
+                }
+                else sq += value * value;
+            }
+            return new StudyMetrics(ll, Math.Sqrt(sq / Truth.Count), covered, estimable, failed, dropped, excluded, error);
+        }
+    }
+}
