@@ -14,9 +14,8 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 internal sealed class ReverseProcess : IDisposable
 {
     private readonly IComputeBackend _backend;
-    private readonly Network _network;
-    private readonly TensorStorage _inputStorage;
-    private readonly float[] _x, _input, _prediction, _fresh;
+    private readonly Worker[] _workers;
+    private readonly float[] _x, _prediction, _fresh;
     private readonly float[] _signal, _noise;
     private readonly bool[] _spanColumns;
     private readonly ColumnSpans _spans;
@@ -35,18 +34,54 @@ internal sealed class ReverseProcess : IDisposable
         _spans = model.Encoder.SoftmaxSpans;
         _spanColumns = TableDiffusionFitter.SpanMask(_width, _spans);
         (_signal, _noise) = options.ForwardCoefficients();
-        _network = new Network(backend, TableDiffusionModel.Denoiser(_width, options), capacity);
-        if (_network.Parameters.Length != model.Parameters.Length)
+        // One denoiser per core, each running whole rows through every level: rows are independent,
+        // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
+        // small to split, so it holds a full batch; the others hold their share.
+        int count = Math.Max(1, Math.Min(RowPartition.DefaultWorkers, capacity));
+        _workers = new Worker[count];
+        try
         {
-            _network.Dispose();
-            throw new ArgumentException($"The model holds {model.Parameters.Length} denoiser parameters; its hyper-parameters need {_network.Parameters.Length}.");
+            for (int i = 0; i < count; i++)
+                _workers[i] = new Worker(model, backend, i == 0 ? capacity : (capacity + count - 1) / count);
         }
-        _network.WriteParameters(model.Parameters);
-        _inputStorage = backend.Allocate(capacity, _inputWidth).Storage;
+        catch
+        {
+            Dispose();
+            throw;
+        }
         _x = new float[capacity * _width];
-        _input = new float[capacity * _inputWidth];
         _prediction = new float[capacity * _width];
         _fresh = new float[capacity * _width];
+    }
+
+    /// <summary>A denoiser with its own input buffers.</summary>
+    private sealed class Worker : IDisposable
+    {
+        public Worker(TableDiffusionModel model, IComputeBackend backend, int capacity)
+        {
+            int width = model.Encoder.Width, inputWidth = model.Options.InputWidth(width);
+            Network = new Network(backend, TableDiffusionModel.Denoiser(width, model.Options), capacity);
+            if (Network.Parameters.Length != model.Parameters.Length)
+            {
+                Network.Dispose();
+                throw new ArgumentException($"The model holds {model.Parameters.Length} denoiser parameters; its hyper-parameters need {Network.Parameters.Length}.");
+            }
+            Network.WriteParameters(model.Parameters);
+            Device = backend.Allocate(capacity, inputWidth).Storage;
+            Input = new float[capacity * inputWidth];
+            Capacity = capacity;
+        }
+
+        public Network Network { get; }
+        public TensorStorage Device { get; }
+        public float[] Input { get; }
+        public int Capacity { get; }
+
+        public void Dispose()
+        {
+            Device.Dispose();
+            Network.Dispose();
+        }
     }
 
     /// <summary>
@@ -58,24 +93,35 @@ internal sealed class ReverseProcess : IDisposable
     public Span<float> Run(NoiseKey key, long start, int n)
     {
         if (n < 1 || n > _capacity) throw new ArgumentOutOfRangeException(nameof(n), n, $"a batch holds 1..{_capacity} rows");
+        double flopsPerRow = 2.0 * _workers[0].Network.Parameters.Length * _levels;
+        RowPartition.For(n, flopsPerRow, ParallelMinFlops, (worker, first, count) => RunRows(_workers[worker], key, start, first, count), _workers.Length);
+        return _prediction.AsSpan(0, n * _width);
+    }
+
+    /// <summary>Work below which a batch runs on one core (a parallel dispatch costs tens of microseconds).</summary>
+    private const double ParallelMinFlops = 4e6;
+
+    private void RunRows(Worker worker, NoiseKey key, long start, int first, int n)
+    {
         int w = _width, iw = _inputWidth;
-        var rows = _x.AsSpan(0, n * w);
-        var p = _prediction.AsSpan(0, n * w);
-        GaussianStream.Fill(key, (ulong)start * (ulong)w, rows);
-        var device = _inputStorage.View(_capacity, iw).SliceRows(0, n);
+        var rows = _x.AsSpan(first * w, n * w);
+        var p = _prediction.AsSpan(first * w, n * w);
+        var input = worker.Input.AsSpan(0, n * iw);
+        ulong offset = (ulong)(start + first) * (ulong)w;
+        GaussianStream.Fill(key, offset, rows);
+        var device = worker.Device.View(worker.Capacity, iw).SliceRows(0, n);
         for (int t = _levels - 1; t >= 0; t--)
         {
-            TableDiffusionSampler.StepInputs(rows, _input.AsSpan(0, n * iw), n, w, iw, t);
-            _backend.Upload(_input.AsSpan(0, n * iw), device);
-            _backend.Download(_network.Predict(device), p);
+            TableDiffusionSampler.StepInputs(rows, input, n, w, iw, t);
+            _backend.Upload(input, device);
+            _backend.Download(worker.Network.Predict(device), p);
             TableDiffusionSampler.SpanSoftmax(p, n, w, _spans);
             TableDiffusionSampler.StartEstimate(rows, p, n, w, _spanColumns, _signal[t], _noise[t]);
             if (t == 0) break;
-            var z = _fresh.AsSpan(0, n * w);
-            GaussianStream.Fill(key.WithStream(key.StreamId + 1 + (ulong)t), (ulong)start * (ulong)w, z);
+            var z = _fresh.AsSpan(first * w, n * w);
+            GaussianStream.Fill(key.WithStream(key.StreamId + 1 + (ulong)t), offset, z);
             TableDiffusionSampler.PosteriorStep(rows, p, z, _signal[t], _signal[t - 1]);
         }
-        return p;
     }
 
     /// <summary>
@@ -132,7 +178,6 @@ internal sealed class ReverseProcess : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _inputStorage.Dispose();
-        _network.Dispose();
+        foreach (var worker in _workers) worker?.Dispose();
     }
 }

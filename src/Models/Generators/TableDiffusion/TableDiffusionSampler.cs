@@ -120,7 +120,7 @@ public static class TableDiffusionSampler
     }
 
     /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
-    internal const int CalibrationRows = 8192;
+    internal const int CalibrationRows = 4096;
 
     /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
     public const ulong CalibrationStream = 0x43414C4942524154UL; // "CALIBRAT"
