@@ -42,6 +42,9 @@ public static class BackendFactory
     /// <summary>The number of CUDA devices ILGPU can see (0 when there is no driver).</summary>
     public static int CudaDeviceCount()
     {
+        // Creating an ILGPU context costs a noticeable part of a short command's start-up; without
+        // the driver library there can be no device, so look for it first.
+        if (!CudaDriverPresent()) return 0;
         try
         {
             using var context = Context.Create(builder => builder.Cuda());
@@ -51,6 +54,14 @@ public static class BackendFactory
         {
             return 0;
         }
+    }
+
+    private static bool CudaDriverPresent()
+    {
+        string name = OperatingSystem.IsWindows() ? "nvcuda.dll" : "libcuda.so.1";
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var handle)) return false;
+        System.Runtime.InteropServices.NativeLibrary.Free(handle);
+        return true;
     }
 
     /// <summary>

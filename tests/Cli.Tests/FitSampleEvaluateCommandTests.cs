@@ -1,3 +1,4 @@
+using System.Globalization;
 using DpSynth.Models.Evaluation;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
@@ -57,6 +58,17 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         var joined = File.ReadAllLines(P("a.csv")).Concat(File.ReadAllLines(P("b.csv")).Skip(1));
         Assert.Equal(File.ReadAllLines(synth), joined);
 
+        // Parquet output holds the same rows (one row group per batch).
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", P("s.parquet")).Code);
+        var fromParquet = ParquetTableReader.Read(P("s.parquet"), null);
+        Assert.Equal(300, fromParquet.RowCount);
+        var fromCsv = CsvTableReader.Read(synth, null);
+        Assert.Equal(fromCsv.Columns.Select(c => c.Name), fromParquet.Columns.Select(c => c.Name));
+        static string? Cell(TableColumn c, int r) => c is NumericColumn n ? n.Values[r].ToString("R", CultureInfo.InvariantCulture) : ((CategoricalColumn)c).ValueAt(r)?.ToLowerInvariant();
+        for (int c = 0; c < fromCsv.Columns.Count; c++)
+            for (int r = 0; r < 300; r += 7)
+                Assert.Equal(Cell(fromCsv.Columns[c], r), Cell(fromParquet.Columns[c], r));
+
         var eval = CliRunner.Run("evaluate", "--real", _train, "--synthetic", synth, "--test", _test, "--label", "event", "--schema", _schema, "--json");
         Assert.True(eval.Code == 0, eval.Err);
         var report = EvaluationReport.FromJson(eval.Out);
@@ -81,6 +93,17 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "--shard", "1/2", "-o", P("db.csv")).Code);
         var joined = File.ReadAllLines(P("da.csv")).Concat(File.ReadAllLines(P("db.csv")).Skip(1));
         Assert.Equal(File.ReadAllLines(synth), joined);
+
+        // Parquet output holds the same rows (one row group per batch).
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", P("s.parquet")).Code);
+        var fromParquet = ParquetTableReader.Read(P("s.parquet"), null);
+        Assert.Equal(300, fromParquet.RowCount);
+        var fromCsv = CsvTableReader.Read(synth, null);
+        Assert.Equal(fromCsv.Columns.Select(c => c.Name), fromParquet.Columns.Select(c => c.Name));
+        static string? Cell(TableColumn c, int r) => c is NumericColumn n ? n.Values[r].ToString("R", CultureInfo.InvariantCulture) : ((CategoricalColumn)c).ValueAt(r)?.ToLowerInvariant();
+        for (int c = 0; c < fromCsv.Columns.Count; c++)
+            for (int r = 0; r < 300; r += 7)
+                Assert.Equal(Cell(fromCsv.Columns[c], r), Cell(fromParquet.Columns[c], r));
         Assert.Equal(301, File.ReadAllLines(synth).Length);
     }
 
@@ -141,7 +164,9 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
 
         AssertOneLineRefusal(CliRunner.Run("sample", model, "--rows", "10", "--shard", "2/2", "-o", P("x.csv")), "shard");
         AssertOneLineRefusal(CliRunner.Run("sample", model, "--rows", "0", "-o", P("x.csv")), "rows");
+        AssertOneLineRefusal(CliRunner.Run("sample", model, "--rows", "10", "-o", P("x.xlsx")), ".xlsx");
         Assert.False(File.Exists(P("x.csv")));
+        Assert.False(File.Exists(P("x.xlsx")));
     }
 
     [Theory]

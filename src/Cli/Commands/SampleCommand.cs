@@ -8,7 +8,7 @@ using DpSynth.Models.Tabular;
 namespace DpSynth.Cli.Commands;
 
 /// <summary>
-/// `dpsynth sample`: generates synthetic rows from a model file, in batches streamed to a CSV file
+/// `dpsynth sample`: generates synthetic rows from a model file, in batches streamed to a CSV or Parquet file
 /// (memory constant in the row count); `--shard i/n` produces the i-th of n disjoint row ranges.
 /// </summary>
 internal static class SampleCommand
@@ -16,13 +16,13 @@ internal static class SampleCommand
     private const string Description = """
         Generate synthetic rows from a model file written by `dpsynth fit`. Sampling is
         post-processing: it spends no privacy budget. Rows are generated in batches and streamed
-        to the CSV output. With --shard i/n only the i-th of n equal row ranges is produced, from
+        to the output, CSV or Parquet by its extension (one row group per batch). With --shard i/n only the i-th of n equal row ranges is produced, from
         its own part of the noise stream, so shards can run on separate machines and be
         concatenated (with a seed, the concatenation equals the unsharded output).
 
         Examples:
           dpsynth sample adult.dpsynth --rows 32561 -o adult.synthetic.csv
-          dpsynth sample adult.dpsynth --rows 1000000 --seed 3 --shard 0/4 -o part0.csv
+          dpsynth sample adult.dpsynth --rows 1000000 --seed 3 --shard 0/4 -o part0.parquet
         """;
 
     public static Command Create()
@@ -30,7 +30,7 @@ internal static class SampleCommand
         var modelPath = new Argument<string>("MODEL") { Description = "Model file written by `dpsynth fit`." };
         var rows = NumberOptions.Long("--rows", "Rows to generate (all shards together).");
         rows.Required = true;
-        var output = new Option<string>("--output", "-o") { Description = "CSV file to write.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output file: .csv or .parquet.", Required = true };
         var seed = NumberOptions.Long("--seed", "Seed of the sampling noise (reproducible); default: OS CSPRNG.");
         var shard = new Option<string?>("--shard") { Description = "i/n: produce shard i (0-based) of n." };
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
@@ -44,13 +44,12 @@ internal static class SampleCommand
                 parse.GetValue(seed) is long s ? unchecked((ulong)s) : null, index, count);
             request.Validate();
             string outPath = parse.GetValue(output)!;
-            if (!outPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-                throw new CliInputException($"{outPath}: sample writes CSV; give an output name ending in .csv");
+            TableFileType.FromExtension(outPath); // refuse an unknown output format before any work
             string path = parse.GetValue(modelPath)!;
             var model = TableDiffusionModel.Load(path); // a bad file is refused with one line, exit 2
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             long written;
-            try { written = CsvBatchWriter.Write(outPath, model.Sample(backend, request)); }
+            try { written = TableWriter.Write(outPath, model.Sample(backend, request)); }
             catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

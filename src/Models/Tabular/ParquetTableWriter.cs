@@ -4,20 +4,64 @@ using Parquet.Schema;
 namespace DpSynth.Models.Tabular;
 
 /// <summary>
-/// Writes a table as a Parquet file with one row group: integers as int64, continuous values as
-/// double, booleans as boolean and labels as UTF-8 strings; missing values as nulls.
+/// Writes tables as Parquet: integers as int64, continuous values as double, booleans as boolean
+/// and labels as UTF-8 strings; missing values as nulls. A table is one row group; a stream of
+/// batches is one row group per batch, holding one batch in memory at a time.
 /// </summary>
 public static class ParquetTableWriter
 {
     /// <summary>Writes <paramref name="table"/> to <paramref name="path"/> through a temporary file.</summary>
-    public static void Write(Table table, string path) =>
-        // Parquet.Net only offers async IO; this library's writing API is synchronous.
-        AtomicFile.Write(path, stream => WriteAsync(table, stream).GetAwaiter().GetResult());
+    public static void Write(Table table, string path) => Write(path, [table]);
 
-    private static async Task WriteAsync(Table table, Stream stream)
+    /// <summary>
+    /// Writes <paramref name="batches"/> to <paramref name="path"/> through a temporary file renamed
+    /// only when every batch was written; returns the number of rows written.
+    /// </summary>
+    /// <exception cref="ArgumentException">A batch's columns differ from the first batch's.</exception>
+    public static long Write(string path, IEnumerable<Table> batches)
     {
-        var fields = table.Columns.Select(FieldFor).ToArray();
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        long rows = 0;
+        // Parquet.Net only offers async IO; this library's writing API is synchronous.
+        AtomicFile.Write(path, stream => rows = WriteAsync(batches, stream).GetAwaiter().GetResult());
+        return rows;
+    }
+
+    private static async Task<long> WriteAsync(IEnumerable<Table> batches, Stream stream)
+    {
+        ParquetWriter? writer = null;
+        DataField[]? fields = null;
+        long rows = 0;
+        try
+        {
+            foreach (var table in batches)
+            {
+                if (fields is null)
+                {
+                    fields = table.Columns.Select(FieldFor).ToArray();
+                    writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+                }
+                else if (!table.Columns.Select(FieldFor).SequenceEqual(fields, FieldComparer.Instance))
+                    throw new ArgumentException("A batch's columns differ from the first batch's.");
+                await WriteRowGroupAsync(writer!, fields, table);
+                rows += table.RowCount;
+            }
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync();
+        }
+        return rows;
+    }
+
+    private sealed class FieldComparer : IEqualityComparer<DataField>
+    {
+        public static readonly FieldComparer Instance = new();
+        public bool Equals(DataField? a, DataField? b) => a is not null && b is not null && a.Name == b.Name && a.ClrType == b.ClrType;
+        public int GetHashCode(DataField f) => f.Name.GetHashCode(StringComparison.Ordinal);
+    }
+
+    private static async Task WriteRowGroupAsync(ParquetWriter writer, DataField[] fields, Table table)
+    {
         using var group = writer.CreateRowGroup();
         for (int c = 0; c < fields.Length; c++)
         {
@@ -61,6 +105,14 @@ public static class ParquetTableWriter
 /// <summary>Writes a table in the format its output name implies.</summary>
 public static class TableWriter
 {
+    /// <summary>
+    /// Writes a stream of same-shaped batches to <paramref name="path"/> (.csv or .parquet) through a
+    /// temporary file, holding one batch at a time; returns the number of rows written.
+    /// </summary>
+    /// <exception cref="TableFormatException">The output name is neither .csv nor .parquet.</exception>
+    public static long Write(string path, IEnumerable<Table> batches) =>
+        TableFileType.FromExtension(path) == TableFileFormat.Parquet ? ParquetTableWriter.Write(path, batches) : CsvBatchWriter.Write(path, batches);
+
     /// <summary>Writes <paramref name="table"/> to <paramref name="path"/> (.csv or .parquet) through a temporary file.</summary>
     /// <exception cref="TableFormatException">The output name is neither .csv nor .parquet.</exception>
     public static void Write(Table table, string path)

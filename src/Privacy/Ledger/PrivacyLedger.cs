@@ -29,8 +29,14 @@ public sealed class PrivacyLedger
 
     private readonly List<LedgerStage> _stages = [];
 
-    /// <summary>The PLD composition of <see cref="_stages"/> (kept for the PLD accountant only).</summary>
-    private RunningComposition _pld = RunningComposition.Empty(new PldAccountant());
+    /// <summary>
+    /// The PLD composition of <see cref="_stages"/> (PLD accountant only), or null until first needed:
+    /// a ledger read from a file is often only displayed, and replaying a long training stage's PLD
+    /// would dominate loading a model.
+    /// </summary>
+    private RunningComposition? _pld;
+
+    private RunningComposition Pld => _pld ??= _stages.Aggregate(RunningComposition.Empty(new PldAccountant()), (c, s) => c.Plus(s.Cost));
 
     /// <summary>Creates an empty ledger.</summary>
     /// <param name="budget">The (ε, δ) budget.</param>
@@ -66,7 +72,7 @@ public sealed class PrivacyLedger
         CostValidation.Delta(delta);
         if (_stages.Count == 0) return 0;
         double rdp = RdpEpsilon(_stages, delta);
-        return Accountant == AccountantKind.Rdp ? rdp : Math.Min(_pld.EpsilonAt(delta), rdp);
+        return Accountant == AccountantKind.Rdp ? rdp : Math.Min(Pld.EpsilonAt(delta), rdp);
     }
 
     /// <summary>ε the ledger would reach at the budget's δ if <paramref name="stage"/> were added.</summary>
@@ -92,7 +98,7 @@ public sealed class PrivacyLedger
         stage.Cost.Validate();
         double rdp = RdpEpsilon([.. _stages, stage], Budget.Delta);
         if (Accountant == AccountantKind.Rdp) return (rdp, null);
-        var composition = _pld.Plus(stage.Cost);
+        var composition = Pld.Plus(stage.Cost);
         return (Math.Min(composition.EpsilonAt(Budget.Delta), rdp), composition);
     }
 
@@ -121,9 +127,8 @@ public sealed class PrivacyLedger
         foreach (var stage in doc.Stages)
         {
             CheckNeighbouring(stage);
-            ledger._stages.Add(stage);
-            // Replaying the stages in order rebuilds the same running composition, hence the same ε.
-            if (ledger.Accountant == AccountantKind.Pld) ledger._pld = ledger._pld.Plus(stage.Cost);
+            ledger._stages.Add(stage); // the PLD composition is replayed, in order, when first asked for
+
         }
         return ledger;
     }

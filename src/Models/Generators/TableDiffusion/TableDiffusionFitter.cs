@@ -78,13 +78,22 @@ public static class TableDiffusionFitter
 
         var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
         {
+            Numeric = options.NumericEncoding,
             Epsilon = request.Epsilon * request.PreprocessingShare,
             SearchRange = request.SearchRange,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
             SchemaFile = request.SchemaFile,
         }, ledger);
-        double preprocessing = ledger.TotalEpsilon;
         var encoded = encoder.Encode(table);
+
+        float[]? marginals = null;
+        if (options.MarginalsShare > 0 && encoder.SoftmaxSpans.Count > 0)
+        {
+            double sigma = SpanMarginals.Sigma(request.Epsilon * options.MarginalsShare, request.Delta, encoder.SoftmaxSpans);
+            IRandomSource random = request.Seed is ulong ms ? new SeededRandomSource(ms ^ MarginalsSeedSalt) : new CryptoRandomSource();
+            marginals = SpanMarginals.Release(encoded, sigma, random, ledger);
+        }
+        double preprocessing = ledger.TotalEpsilon;
 
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
@@ -103,6 +112,7 @@ public static class TableDiffusionFitter
         }
 
         using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger, loss);
+        if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         var record = trainer.Train(progress, cancellation);
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
@@ -120,7 +130,22 @@ public static class TableDiffusionFitter
             ["delta"] = request.Delta,
             ["secure_randomness"] = record.SecureRandomness,
         };
-        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, training);
+        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, training) { SpanMarginals = marginals };
+    }
+
+    /// <summary>Keeps the marginals' seeded randomness apart from the encoder's.</summary>
+    private const ulong MarginalsSeedSalt = 0x4D415247494E414CUL; // "MARGINAL"
+
+    private static void StartHeadFromMarginals(Network network, float[] marginals, ColumnSpans spans)
+    {
+        var items = network.Parameters.Items;
+        Parameter weight = items[^2], bias = items[^1];
+        if (bias.Length != marginals.Length || weight.Length % bias.Length != 0)
+            throw new InvalidOperationException("The denoiser's last parameters are not its linear head.");
+        var flat = new float[network.Parameters.Length];
+        network.ReadParameters(flat);
+        SpanMarginals.InitialiseHead(flat.AsSpan(weight.Offset, weight.Length), flat.AsSpan(bias.Offset, bias.Length), marginals, spans);
+        network.WriteParameters(flat);
     }
 
     /// <summary>True on the columns of categorical spans (whose target is x₀).</summary>

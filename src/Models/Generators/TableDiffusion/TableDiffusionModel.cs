@@ -17,7 +17,7 @@ public sealed class TableDiffusionModel
     /// <summary>The model kind written into model files.</summary>
     public const string Kind = "tablediffusion";
 
-    private const string ParametersTensor = "denoiser.parameters";
+    private const string ParametersTensor = "denoiser.parameters", MarginalsTensor = "span_marginals";
 
     /// <summary>Creates a model from its parts; the sampler checks the parameter count against the denoiser it builds.</summary>
     public TableDiffusionModel(TableDiffusionOptions options, TableEncoder encoder, TableSchema schema, float[] parameters, PrivacyLedger? ledger, JsonObject? training = null)
@@ -45,6 +45,18 @@ public sealed class TableDiffusionModel
 
     /// <summary>The privacy ledger of the fit (preprocessing stages and training).</summary>
     public PrivacyLedger? Ledger { get; }
+
+    /// <summary>DP one-way marginals of the softmax spans (see <see cref="SpanMarginals"/>), or null when none were released.</summary>
+    public float[]? SpanMarginals
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Length != Encoder.Width)
+                throw new ArgumentException($"The span marginals hold {value.Length} values; the encoded row has {Encoder.Width}.");
+            field = value;
+        }
+    }
 
     /// <summary>What the training run did (σ, q, steps, ε of the training stage), for reports.</summary>
     public JsonObject Training { get; }
@@ -78,7 +90,9 @@ public sealed class TableDiffusionModel
             : "x ~ N(0, I); for t = T-1..0: x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; x ~ q(x_{t-1} | x_t, x0)";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
         hyper["training"] = Training.DeepClone();
-        ModelFile.Save(path, new ModelFileContent(Kind, hyper, [new ModelTensor(ParametersTensor, [Parameters.Length], Parameters)])
+        var tensors = new List<ModelTensor> { new(ParametersTensor, [Parameters.Length], Parameters) };
+        if (SpanMarginals is not null) tensors.Add(new ModelTensor(MarginalsTensor, [SpanMarginals.Length], SpanMarginals));
+        ModelFile.Save(path, new ModelFileContent(Kind, hyper, tensors)
         {
             Schema = Schema,
             EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
@@ -114,7 +128,8 @@ public sealed class TableDiffusionModel
         try
         {
             return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger,
-                content.HyperParameters["training"] as JsonObject is { } t ? (JsonObject)t.DeepClone() : null);
+                content.HyperParameters["training"] as JsonObject is { } t ? (JsonObject)t.DeepClone() : null)
+            { SpanMarginals = content.Tensors.FirstOrDefault(t => t.Name == MarginalsTensor)?.Data };
         }
         catch (ArgumentException e) { throw new ModelFileException(path, e.Message, e); }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DpSynth.Models.Tabular;
 
 namespace DpSynth.Models.Generators.TableDiffusion;
 
@@ -36,7 +37,22 @@ public sealed record TableDiffusionOptions
         Target = DiffusionTarget.Start,
         StepInput = true,
         SampleCategories = true,
+        NumericEncoding = NumericTransform.Bins,
+        MarginalsShare = 0.25,
     };
+
+    /// <summary>
+    /// Share of ε spent on DP one-way marginals of the softmax spans (<see cref="SpanMarginals"/>),
+    /// which start the denoiser's head and calibrate sampling; 0 (the paper) releases none.
+    /// </summary>
+    public double MarginalsShare { get; init; }
+
+    /// <summary>
+    /// How continuous and integer columns are encoded: the paper's quantile transform to a normal,
+    /// or bins learned like categories (the default preset: spikes such as a column's many zeros,
+    /// and short integer ranges, are then reproduced exactly).
+    /// </summary>
+    public NumericTransform NumericEncoding { get; init; } = NumericTransform.QuantileNormal;
 
     /// <summary>Forward process: the paper's x_t = x₀ + √β_t·ξ, or variance preserving.</summary>
     public DiffusionSchedule Schedule { get; init; } = DiffusionSchedule.Paper;
@@ -126,6 +142,7 @@ public sealed record TableDiffusionOptions
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException("Adam betas must be in [0, 1)");
         if (ExpectedBatchSize < 1) throw new ArgumentException($"expected batch size must be positive, got {ExpectedBatchSize}");
         if (!(Epochs > 0) || double.IsInfinity(Epochs)) throw new ArgumentException($"epochs must be positive and finite, got {Epochs}");
+        if (!(MarginalsShare >= 0 && MarginalsShare < 1)) throw new ArgumentException($"the marginals share must be in [0, 1), got {MarginalsShare}");
         if (!(ClipNorm > 0) || float.IsInfinity(ClipNorm)) throw new ArgumentException($"clip norm must be positive and finite, got {ClipNorm}");
         if (Target == DiffusionTarget.Noise && (StepInput || Schedule != DiffusionSchedule.Paper))
             throw new ArgumentException("noise prediction is the paper's process: it takes neither a step input nor another schedule");
@@ -156,6 +173,14 @@ public sealed record TableDiffusionOptions
         ["target"] = Target == DiffusionTarget.Noise ? "noise" : "x0",
         ["step_input"] = StepInput,
         ["sample_categories"] = SampleCategories,
+        ["marginals_share"] = MarginalsShare,
+        ["numeric_encoding"] = NumericEncoding switch
+        {
+            NumericTransform.QuantileNormal => "quantile-normal",
+            NumericTransform.QuantileUniform => "quantile-uniform",
+            NumericTransform.MinMax => "min-max",
+            _ => "bins",
+        },
     };
 
     /// <summary>Reads options written by <see cref="ToJson"/>; throws <see cref="FormatException"/> when a value is missing or invalid.</summary>
@@ -189,6 +214,15 @@ public sealed record TableDiffusionOptions
                 },
                 StepInput = o["step_input"]?.GetValue<bool>() ?? false,
                 SampleCategories = o["sample_categories"]?.GetValue<bool>() ?? false,
+                MarginalsShare = o["marginals_share"]?.GetValue<double>() ?? 0,
+                NumericEncoding = (o["numeric_encoding"]?.GetValue<string>() ?? "quantile-normal") switch
+                {
+                    "quantile-normal" => NumericTransform.QuantileNormal,
+                    "quantile-uniform" => NumericTransform.QuantileUniform,
+                    "min-max" => NumericTransform.MinMax,
+                    "bins" => NumericTransform.Bins,
+                    var x => throw new FormatException($"unknown numeric encoding '{x}'"),
+                },
             };
             options.Validate();
             return options;

@@ -66,8 +66,6 @@ public static class TableDiffusionSampler
         int capacity = (int)Math.Max(1, Math.Min(batchRows, end - first));
         var key = request.Seed is ulong seed ? NoiseKey.FromSeed(seed, SamplingStream) : NoiseKey.CreateSecure(SamplingStream);
         var scales = model.Options.Betas().Select(b => (float)Math.Sqrt(b)).ToArray();
-        var decode = new DecodeOptions { Categories = CategoryDecoding.Argmax };
-
         using var network = new Network(backend, TableDiffusionModel.Denoiser(w, model.Options), capacity);
         if (network.Parameters.Length != model.Parameters.Length)
             throw new ArgumentException($"The model holds {model.Parameters.Length} denoiser parameters; its hyper-parameters need {network.Parameters.Length}.");
@@ -90,63 +88,58 @@ public static class TableDiffusionSampler
                 var p = prediction.AsSpan(0, n * w);
                 for (int j = 0; j < rows.Length; j++) rows[j] -= s * p[j];
             }
-            yield return model.Encoder.Decode(rows, n, decode);
+            yield return model.Encoder.Decode(rows, n, new DecodeOptions { BinPositions = BinPositions(key, model.Encoder, start, n) });
         }
     }
 
     private static IEnumerable<Table> StartBatches(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows)
     {
         var options = model.Options;
-        int w = model.Encoder.Width, iw = options.InputWidth(w), levels = options.DiffusionSteps;
+        int w = model.Encoder.Width;
         var spans = model.Encoder.SoftmaxSpans;
         long first = request.FirstRow, end = request.EndRow;
         int capacity = (int)Math.Max(1, Math.Min(batchRows, end - first));
         var key = request.Seed is ulong seed ? NoiseKey.FromSeed(seed, SamplingStream) : NoiseKey.CreateSecure(SamplingStream);
-        var (signal, noise) = options.ForwardCoefficients();
-        var mask = TableDiffusionFitter.SpanMask(w, spans);
-
-        using var network = new Network(backend, TableDiffusionModel.Denoiser(w, options), capacity);
-        if (network.Parameters.Length != model.Parameters.Length)
-            throw new ArgumentException($"The model holds {model.Parameters.Length} denoiser parameters; its hyper-parameters need {network.Parameters.Length}.");
-        network.WriteParameters(model.Parameters);
-        using var inputStorage = backend.Allocate(capacity, iw).Storage;
-        var x = new float[capacity * w];
-        var input = new float[capacity * iw];
-        var prediction = new float[capacity * w];
-        var fresh = new float[capacity * w];
+        using var reverse = new ReverseProcess(model, backend, Math.Max(capacity, model.SpanMarginals is null ? 0 : CalibrationRows));
+        var weights = model.SpanMarginals is { } marginals ? reverse.CalibrationWeights(key.WithStream(CalibrationStream), marginals) : null;
         var uniforms = new float[capacity * Math.Max(1, spans.Count)];
         for (long start = first; start < end; start += capacity)
         {
             int n = (int)Math.Min(capacity, end - start);
-            var rows = x.AsSpan(0, n * w);
-            var p = prediction.AsSpan(0, n * w);
-            GaussianStream.Fill(key, (ulong)start * (ulong)w, rows);
-            var device = inputStorage.View(capacity, iw).SliceRows(0, n);
-            for (int t = levels - 1; t >= 0; t--)
-            {
-                StepInputs(rows, input.AsSpan(0, n * iw), n, w, iw, t);
-                backend.Upload(input.AsSpan(0, n * iw), device);
-                backend.Download(network.Predict(device), p);
-                SpanSoftmax(p, n, w, spans);
-                StartEstimate(rows, p, n, w, mask, signal[t], noise[t]);
-                if (t == 0) break;
-                GaussianStream.Fill(key.WithStream(SamplingStream + 1 + (ulong)t), (ulong)start * (ulong)w, fresh.AsSpan(0, n * w));
-                PosteriorStep(rows, p, fresh.AsSpan(0, n * w), signal[t], signal[t - 1]);
-            }
-            var decode = new DecodeOptions { Categories = CategoryDecoding.Argmax };
+            var p = reverse.Run(key, start, n);
+            if (weights is not null) ReverseProcess.Reweight(p, n, w, spans, weights);
+            var decode = new DecodeOptions { BinPositions = BinPositions(key, model.Encoder, start, n) };
             if (options.SampleCategories && spans.Count > 0)
             {
                 var z = uniforms.AsSpan(0, n * spans.Count);
-                GaussianStream.Fill(key.WithStream(CategoryStream), (ulong)start * (ulong)spans.Count, z);
-                for (int i = 0; i < z.Length; i++) z[i] = (float)NormalCdf(z[i]);
+                ReverseProcess.Uniforms(key.WithStream(CategoryStream), (ulong)start * (ulong)spans.Count, z);
                 DrawCategories(p, n, w, spans, z);
             }
             yield return model.Encoder.Decode(p, n, decode);
         }
     }
 
+    /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
+    internal const int CalibrationRows = 4096;
+
+    /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
+    public const ulong CalibrationStream = 0x43414C4942524154UL; // "CALIBRAT"
+
     /// <summary>Stream id of the uniforms that draw categories from the predicted softmax.</summary>
     public const ulong CategoryStream = 0x43415445474F5259UL; // "CATEGORY"
+
+    /// <summary>Stream id of the uniforms that place values inside their numeric bins.</summary>
+    public const ulong BinPositionStream = 0x42494E504F534954UL; // "BINPOSIT"
+
+    /// <summary>Uniforms placing the binned values of global rows start..start+n−1 (addressed by global row, so shards agree); null without binned columns.</summary>
+    private static float[]? BinPositions(NoiseKey key, TableEncoder encoder, long start, int n)
+    {
+        int binned = encoder.BinnedColumnCount;
+        if (binned == 0) return null;
+        var u = new float[n * binned];
+        ReverseProcess.Uniforms(key.WithStream(BinPositionStream), (ulong)start * (ulong)binned, u);
+        return u;
+    }
 
     /// <summary>Largest |x̂₀| of a numeric column: quantile-normal values lie well inside it, and it bounds ε̂'s errors amplified by 1/a_t.</summary>
     internal const float StartClamp = 4f;

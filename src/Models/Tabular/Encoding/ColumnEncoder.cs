@@ -9,6 +9,7 @@ namespace DpSynth.Models.Tabular;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(NumericEncoder), "numeric")]
 [JsonDerivedType(typeof(OneHotEncoder), "oneHot")]
+[JsonDerivedType(typeof(BinnedNumericEncoder), "binned")]
 public abstract class ColumnEncoder
 {
     /// <summary>Creates an encoder for the column <paramref name="name"/>.</summary>
@@ -99,4 +100,17 @@ public sealed record DecodeOptions
 
     /// <summary>Whether softmax blocks hold logits (default) or already probabilities/weights.</summary>
     public bool InputsAreLogits { get; init; } = true;
+
+    /// <summary>
+    /// Uniforms in [0, 1) that place each decoded value of a binned numeric column inside its bin:
+    /// row r of binned column c (counted in encoded-row order) reads [r · <see cref="TableEncoder.BinnedColumnCount"/> + c].
+    /// Null decodes every bin to its middle.
+    /// </summary>
+    public float[]? BinPositions { get; init; }
+
+    /// <summary>Which binned column is being decoded (set by <see cref="TableEncoder"/>).</summary>
+    internal int BinnedColumn { get; init; }
+
+    /// <summary>Binned columns per row of <see cref="BinPositions"/> (set by <see cref="TableEncoder"/>).</summary>
+    internal int BinnedStride { get; init; }
 }

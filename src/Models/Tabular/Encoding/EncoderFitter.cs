@@ -52,7 +52,7 @@ internal static class EncoderFitter
                         : ", or a preprocessing budget (epsilon > 0) to estimate them with DP"));
                 stages.Add(Stage.Bounds);
             }
-            if (o.Numeric != NumericTransform.MinMax && budget) stages.Add(Stage.Grid);
+            if (o.Numeric != NumericTransform.MinMax && budget && !ShortIntegerRange(c, o)) stages.Add(Stage.Grid);
         }
         else if (c.Kind is ColumnKind.Categorical or ColumnKind.Ordinal)
         {
@@ -69,7 +69,12 @@ internal static class EncoderFitter
     private static TableFormatException Refuse(EncoderFitOptions o, ColumnSchema c, string expected) =>
         new(o.SchemaFile, 0, c.Name, expected + "; values read from the data are private");
 
-    private static NumericEncoder FitNumeric(ColumnSchema c, NumericColumn column, List<Stage> stages, EncoderFitOptions o,
+    /// <summary>An integer column whose public range has at most K whole numbers: binned one bin per number, with no DP stage.</summary>
+    private static bool ShortIntegerRange(ColumnSchema c, EncoderFitOptions o) =>
+        o.Numeric == NumericTransform.Bins && c.Kind == ColumnKind.Integer && c.PublicBounds is { } b
+        && Math.Floor(b.Max) - Math.Ceiling(b.Min) + 1 <= o.QuantileSegments;
+
+    private static ColumnEncoder FitNumeric(ColumnSchema c, NumericColumn column, List<Stage> stages, EncoderFitOptions o,
         BudgetSplit? split, PrivacyLedger? ledger, IRandomSource random)
     {
         double[] values = NonMissing(column.Values);
@@ -87,6 +92,8 @@ internal static class EncoderFitter
             if (!(hi > lo)) hi = lo + Math.Max(1, Math.Abs(lo) * 1e-6);
             provenance = $"DP bounds (ledger stage '{stage}')";
         }
+
+        if (o.Numeric == NumericTransform.Bins) return FitBins(c, values, lo, hi, provenance, stages, o, split, ledger, random);
 
         double[] grid;
         if (o.Numeric == NumericTransform.MinMax) grid = [lo, hi];
@@ -110,6 +117,50 @@ internal static class EncoderFitter
             provenance += "; evenly spaced grid between them";
         }
         return new NumericEncoder(c.Name, c.Kind, c.Role, o.Numeric, grid, c.Missing) { Provenance = provenance };
+    }
+
+    private static BinnedNumericEncoder FitBins(ColumnSchema c, double[] values, double lo, double hi, string provenance, List<Stage> stages,
+        EncoderFitOptions o, BudgetSplit? split, PrivacyLedger? ledger, IRandomSource random)
+    {
+        bool integer = c.Kind == ColumnKind.Integer;
+        if (integer)
+        {
+            lo = Math.Round(lo);
+            hi = Math.Max(lo, Math.Round(hi));
+        }
+        double[] lower, upper;
+        if (ShortIntegerRange(c, o))
+        {
+            (lower, upper) = NumericBins.PerInteger((long)lo, (long)hi);
+            provenance += "; one bin per whole number";
+        }
+        else
+        {
+            int k = o.QuantileSegments;
+            double[] knots;
+            if (stages.Contains(Stage.Grid))
+            {
+                var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
+                string stage = $"quantile grid of column {c.Name}";
+                double pad = integer ? 0.5 : 0;
+                // Whole numbers are spread uniformly over [v − ½, v + ½) before the mechanism: the
+                // exponential mechanism never lands on a tie (its interval has no length), but on a
+                // spread-out spike it does, and rounding the knot back recovers the repeated value.
+                // The spreading is per-record randomness independent of the data, so the release stays DP.
+                var input = integer ? values.Select(v => v + random.NextDouble() - 0.5).ToArray() : values;
+                var q = DpQuantiles.Release(input, levels, lo - pad, hi + pad, split!.QuantileEpsilon(levels.Length), random, ledger!, stage);
+                knots = [lo, .. q.Select(x => Math.Clamp(integer ? Math.Round(x) : x, lo, hi)), hi];
+                provenance += $"; bins from a DP quantile grid (ledger stage '{stage}')";
+            }
+            else
+            {
+                knots = Enumerable.Range(0, k + 1).Select(i => lo + (hi - lo) * i / k).Select(x => integer ? Math.Round(x) : x).ToArray();
+                knots[^1] = hi;
+                provenance += "; evenly spaced bins between them";
+            }
+            (lower, upper) = integer ? NumericBins.IntegerFromKnots(knots) : NumericBins.ContinuousFromKnots(knots);
+        }
+        return new BinnedNumericEncoder(c.Name, c.Kind, c.Role, lower, upper, c.Missing) { Provenance = provenance };
     }
 
     private static OneHotEncoder FitCategorical(ColumnSchema c, CategoricalColumn column, List<Stage> stages, EncoderFitOptions o,

@@ -2,7 +2,7 @@ using MathNet.Numerics;
 
 namespace DpSynth.Models.Tabular;
 
-/// <summary>How a continuous or integer column becomes one float.</summary>
+/// <summary>How a continuous or integer column is encoded.</summary>
 public enum NumericTransform
 {
     /// <summary>Quantile transform to a standard normal: x → Φ⁻¹(F̂(x)) with F̂ piecewise linear through a quantile grid.</summary>
@@ -11,6 +11,12 @@ public enum NumericTransform
     QuantileUniform,
     /// <summary>Min–max scaling of the value, clamped to its bounds, to [0, 1].</summary>
     MinMax,
+    /// <summary>
+    /// A one-hot over bins (<see cref="BinnedNumericEncoder"/>): one bin per whole number when an
+    /// integer column's public range is short, otherwise the intervals of a quantile grid, with a
+    /// point bin for every repeated knot.
+    /// </summary>
+    Bins,
 }
 
 /// <summary>

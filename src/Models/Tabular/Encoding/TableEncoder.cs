@@ -36,6 +36,7 @@ public sealed class TableEncoder
             width += c.Width;
         }
         Width = width;
+        BinnedColumnCount = _columns.Count(c => c is BinnedNumericEncoder);
         SoftmaxSpans = new ColumnSpans(spans);
         Layout = layout;
     }
@@ -45,6 +46,9 @@ public sealed class TableEncoder
 
     /// <summary>Floats per encoded row.</summary>
     public int Width { get; }
+
+    /// <summary>Numeric columns encoded as bins; each decoded row reads this many <see cref="DecodeOptions.BinPositions"/>.</summary>
+    public int BinnedColumnCount { get; }
 
     /// <summary>One-hot and missing-indicator blocks, for softmax and cross-entropy heads.</summary>
     public ColumnSpans SoftmaxSpans { get; }
@@ -88,9 +92,14 @@ public sealed class TableEncoder
         if (data.Length != (long)rows * Width)
             throw new ArgumentException($"Encoded data has {data.Length} floats, expected {rows} rows × {Width}.", nameof(data));
         options ??= new DecodeOptions();
+        if (options.BinPositions is { } positions && positions.Length < (long)rows * BinnedColumnCount)
+            throw new ArgumentException($"Bin positions hold {positions.Length} values, expected {rows} rows × {BinnedColumnCount} binned columns.", nameof(options));
         var columns = new TableColumn[_columns.Length];
-        for (int i = 0; i < _columns.Length; i++)
-            columns[i] = _columns[i].Decode(data, rows, Width, _offsets[i], options);
+        for (int i = 0, binned = 0; i < _columns.Length; i++)
+        {
+            var columnOptions = _columns[i] is BinnedNumericEncoder ? options with { BinnedColumn = binned++, BinnedStride = BinnedColumnCount } : options;
+            columns[i] = _columns[i].Decode(data, rows, Width, _offsets[i], columnOptions);
+        }
         return new Table("synthetic", columns);
     }
 
