@@ -10,7 +10,7 @@ public sealed class TwinsStudyFixture : IDisposable
     public TwinsStudyFixture()
     {
         Output = Path.Combine(Dir, "study");
-        Result = CliRunner.Run("twins", "study", "--centres", "4", "--rows", "2000", "--copies", "2", "--orders", "2", "--max-k", "3",
+        Result = CliRunner.Run("twins", "study", "--generator", "tablediffusion", "--centres", "4", "--rows", "2000", "--copies", "2", "--orders", "2", "--max-k", "3",
             "--epochs", "1", "--seed", "3", "--device", "cpu", "--output", Output);
     }
 
@@ -102,7 +102,7 @@ public sealed class TwinsStudyCommandTests(TwinsStudyFixture f) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("--generator dpvi", "dpvi is not available yet")]
+    [InlineData("--device cpu", "--device applies to --generator tablediffusion only")]
     [InlineData("--generator ctgan", "'ctgan' is not a twin generator")]
     [InlineData("--family gamma", "'gamma' is not a family")]
     [InlineData("--copies 1", "--copies must be between 2")]
@@ -114,7 +114,7 @@ public sealed class TwinsStudyCommandTests(TwinsStudyFixture f) : IClassFixture<
     [InlineData("--delta 1.5", "--delta must be in (0, 1)")]
     [InlineData("--rows many", "--rows: 'many' is not a valid integer")]
     [InlineData("--epochs -1", "--epochs must be positive")]
-    [InlineData("--device quantum", "Unknown device 'quantum'")]
+    [InlineData("--generator tablediffusion --device quantum", "Unknown device 'quantum'")]
     public void Bad_options_give_one_line_errors(string options, string mentions)
     {
         var r = CliRunner.Run(["twins", "study", .. options.Split(' '), "--output", Path.Combine(f.Dir, "never")]);
@@ -144,5 +144,38 @@ public sealed class TwinsStudyCommandTests(TwinsStudyFixture f) : IClassFixture<
         Assert.Equal(0, r.Code);
         Assert.Contains("dpsynth twins study --centres", r.Out);
         Assert.Contains("--generator", r.Out);
+    }
+}
+
+/// <summary>`dpsynth twins study` with its default generator, DPVI, on a tiny clinic.</summary>
+public sealed class TwinsStudyDpviCommandTests
+{
+    [Fact]
+    public void Tiny_study_with_the_default_dpvi_generator_writes_the_table_and_records_posterior_draws()
+    {
+        var dir = Directory.CreateTempSubdirectory("dpsynth-twins-study-dpvi-").FullName;
+        try
+        {
+            string output = Path.Combine(dir, "study");
+            var (code, stdout, stderr) = CliRunner.Run("twins", "study", "--centres", "4", "--rows", "2000", "--copies", "2", "--orders", "2",
+                "--max-k", "3", "--epochs", "4", "--family", "logistic", "--seed", "3", "--output", output);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("generator dpvi (K = 16, 4 epochs", stderr);
+            Assert.Contains("release [4/4] C04: twin of", stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            int header = Array.FindIndex(lines, l => l.TrimStart().StartsWith("k ", StringComparison.Ordinal));
+            Assert.True(header > 0, stdout);
+            for (int k = 0; k <= 3; k++)
+                Assert.Equal(11, lines[header + 1 + k].Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Contains("twins: dpvi, M = 2 copies", stdout);
+            Assert.Contains("caveat: Generator dpvi: each twin's 2 copies come from separate draws", stdout);
+            Assert.DoesNotContain("too narrow", stdout);
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "study.json")))!.AsObject();
+            Assert.Equal("dpvi", (string)json["settings"]!["generator"]!);
+            Assert.False((bool)json["settings"]!["copies_from_one_model"]!);
+            Assert.Equal("logistic", (string)json["settings"]!["family"]!);
+            Assert.All(json["centres"]!.AsArray(), c => Assert.InRange((double)c!["epsilon_spent"]!, 0.5, 1.0));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }

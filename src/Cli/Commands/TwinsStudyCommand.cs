@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators.Dpvi;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins;
@@ -19,7 +20,7 @@ internal static class TwinsStudyCommand
     /// <summary>File names written into the output directory.</summary>
     public const string JsonFile = "study.json", PlotFile = "study.svg";
 
-    /// <summary>Twin generators that can be named; dpvi is refused until it is wired in.</summary>
+    /// <summary>Twin generators that can be named; dpvi (the paper's) is the default.</summary>
     public const string TableDiffusion = "tablediffusion", Dpvi = "dpvi";
 
     private const string Description = """
@@ -36,11 +37,13 @@ internal static class TwinsStudyCommand
         have outcome 0 (logistic: all 0 or all 1) is left out of that fit, its coefficient counting
         as 0; other failed fits (separation in tiny centres) are counted, not fatal. DIR receives
         study.json (every figure per centre, k and order) and study.svg (the plot). The default study
-        takes about two minutes on two cores with tablediffusion.
+        takes about a minute on two cores with dpvi.
 
         Family poisson models visits; logistic models event.
-        Generator: tablediffusion (its copies are draws from one fitted model, so pooled intervals are
-        too narrow); dpvi, the paper's generator, is not available yet.
+        Generator: dpvi (default), the paper's: a mixture model with the outcome's regression, fitted
+        by DP-SGD; each copy comes from its own posterior draw, so pooled intervals carry the
+        posterior's parameter uncertainty; runs on the host CPU (--device does not apply).
+        tablediffusion: its copies are draws from one fitted model, so pooled intervals are too narrow.
 
         Examples:
           dpsynth twins study
@@ -57,11 +60,11 @@ internal static class TwinsStudyCommand
         var epsilon = NumberOptions.Double("--epsilon", "Each twin's privacy budget epsilon; default 1.");
         var delta = NumberOptions.Double("--delta", "Each twin's delta; default 1e-6.");
         var family = new Option<string>("--family") { Description = "poisson (outcome visits) or logistic (outcome event).", DefaultValueFactory = _ => "poisson" };
-        var generator = new Option<string>("--generator") { Description = "Twin generator: tablediffusion (dpvi is not available yet).", DefaultValueFactory = _ => TableDiffusion };
-        var epochs = NumberOptions.Double("--epochs", "Override the TableDiffusion preset's epochs.");
+        var generator = new Option<string>("--generator") { Description = "Twin generator: dpvi (default, the paper's) or tablediffusion.", DefaultValueFactory = _ => Dpvi };
+        var epochs = NumberOptions.Double("--epochs", "Override the generator's default epochs (DPVI or the TableDiffusion preset).");
         var seed = NumberOptions.Long("--seed", "Study seed: simulation, splits, orders and the generators' noise (reproducible, not secret); without it the seed is 1 and the generators' noise comes from the OS CSPRNG.");
         var output = new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed; the two files are replaced).", DefaultValueFactory = _ => "twins-study" };
-        var device = new Option<string>("--device") { Description = $"Compute device for the generator: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("study", Description) { centres, rows, copies, orders, maxK, epsilon, delta, family, generator, epochs, seed, output, device };
         command.SetAction(parse =>
@@ -75,7 +78,10 @@ internal static class TwinsStudyCommand
                 var other => throw new CliInputException($"--family: '{other}' is not a family; use poisson or logistic"),
             };
             string gen = parse.GetValue(generator)!;
-            if (gen != TableDiffusion && gen != Dpvi) throw new CliInputException($"--generator: '{gen}' is not a twin generator; use tablediffusion (dpvi is not available yet)");
+            if (gen != TableDiffusion && gen != Dpvi) throw new CliInputException($"--generator: '{gen}' is not a twin generator; use {Dpvi} or {TableDiffusion}");
+            string deviceName = parse.GetValue(device)!;
+            if (gen == Dpvi && deviceName != "auto")
+                throw new CliInputException($"--device applies to --generator {TableDiffusion} only ({Dpvi} runs on the host CPU)");
 
             int centreCount = Int(parse.GetValue(centres), 16, "--centres", 2, 256);
             var options = new TwinStudyOptions
@@ -96,10 +102,11 @@ internal static class TwinsStudyCommand
             string dir = parse.GetValue(output)!;
             if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
 
-            using var backend = BackendFactory.Create(parse.GetValue(device)!);
+            // DPVI trains on the host CPU: a compute backend is made for TableDiffusion only.
+            using var backend = gen == TableDiffusion ? BackendFactory.Create(deviceName) : null;
             var (twinGenerator, description) = CreateGenerator(gen, backend, epochOverride);
             config.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend.Name}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
+                $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend?.Name ?? "cpu (host)"}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
             var result = TwinStudy.Run(options, twinGenerator, new LineProgress(config.Error));
 
             WriteSummary(config.Output, result);
@@ -117,19 +124,20 @@ internal static class TwinsStudyCommand
     }
 
     /// <summary>The twin generator named by --generator, and how to describe it in the first progress line.</summary>
-    private static (ITwinGenerator Generator, string Description) CreateGenerator(string name, IComputeBackend backend, double? epochs)
+    private static (ITwinGenerator Generator, string Description) CreateGenerator(string name, IComputeBackend? backend, double? epochs)
     {
-        switch (name)
+        if (name == TableDiffusion)
         {
-            case TableDiffusion:
-                var options = TableDiffusionOptions.Default;
-                if (epochs is double e) options = options with { Epochs = e };
-                options.Validate();
-                return (new TableDiffusionTwinGenerator(backend, options), $"{TableDiffusion} ({options.Preset} preset)");
-            default:
-                // The paper's DPVI generator (src/Models/Generators/Dpvi) plugs in here as an ITwinGenerator.
-                throw new CliInputException("--generator: dpvi is not available yet (the DPVI twin generator is still being built); use tablediffusion");
+            var options = TableDiffusionOptions.Default;
+            if (epochs is double e) options = options with { Epochs = e };
+            options.Validate();
+            return (new TableDiffusionTwinGenerator(backend!, options), $"{TableDiffusion} ({options.Preset} preset)");
         }
+        var dpvi = DpviOptions.Default;
+        if (epochs is double e2) dpvi = dpvi with { Epochs = e2 };
+        dpvi.Validate();
+        return (new DpviTwinGenerator(dpvi), string.Create(CultureInfo.InvariantCulture,
+            $"{Dpvi} (K = {dpvi.Components}, {dpvi.Epochs:R} epochs, initial posterior sd {dpvi.InitialSd:R}; each copy its own posterior draw)"));
     }
 
     private static int Int(long? value, int fallback, string name, long min, long max)

@@ -84,6 +84,7 @@ public static class TwinStudyJson
                 ["test_share"] = o.TestShare,
                 ["generator"] = result.Generator,
                 ["copies_from_one_model"] = result.CopiesFromOneModel,
+                ["copy_draws"] = result.CopiesFromOneModel ? "draws from one fitted model (no parameter uncertainty between copies)" : "each copy from its own posterior draw of one DP fit",
                 ["within_variance"] = "robust HC1",
                 ["local_intervals"] = "estimate +- 1.96 robust HC1 standard errors",
                 ["excluded_levels"] = "levels missing from some of the M combined datasets, and degenerate levels (all outcomes 0, or logistic all 1), are left out with their rows; their coefficients count as 0",

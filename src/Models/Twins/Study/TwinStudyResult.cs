@@ -92,6 +92,8 @@ public sealed record TwinStudyResult(
     {
         if (CopiesFromOneModel)
             yield return $"Generator {Generator}: each twin's {Options.Copies} copies are draws from one fitted model, so between-copy variation carries no generator parameter uncertainty and pooled (Rubin) intervals are too narrow.";
+        else
+            yield return $"Generator {Generator}: each twin's {Options.Copies} copies come from separate draws of the fitted model's parameters (DPVI: separate draws from its variational posterior), so between-copy variation carries parameter uncertainty; how wide it is rests on the generator's fit and public hyper-parameters (DPVI under DP-SGD: largely its initial posterior sd), not on an exact posterior.";
         if (Options.SeedGenerator)
             yield return "The generators were seeded from the study seed: their noise is reproducible and not secret (an experiment, not a release).";
         yield return "Each twin has its centre's training row count (released outside the DP guarantee), as in the paper's setting.";
