@@ -18,6 +18,7 @@ internal sealed class ReverseProcess : IDisposable
     private readonly float[] _x, _prediction, _fresh;
     private readonly float[] _signal, _noise;
     private readonly bool[] _spanColumns;
+    private readonly bool _hasNumeric;
     private readonly ColumnSpans _spans;
     private readonly int _width, _inputWidth, _levels, _capacity;
 
@@ -33,6 +34,7 @@ internal sealed class ReverseProcess : IDisposable
         _capacity = capacity;
         _spans = model.Encoder.SoftmaxSpans;
         _spanColumns = TableDiffusionFitter.SpanMask(_width, _spans);
+        _hasNumeric = Array.IndexOf(_spanColumns, false) >= 0;
         (_signal, _noise) = options.ForwardCoefficients();
         // One denoiser per core, each running whole rows through every level: rows are independent,
         // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
@@ -114,9 +116,10 @@ internal sealed class ReverseProcess : IDisposable
         {
             TableDiffusionSampler.StepInputs(rows, input, n, w, iw, t);
             _backend.Upload(input, device);
-            _backend.Download(worker.Network.Predict(device), p);
-            TableDiffusionSampler.SpanSoftmax(p, n, w, _spans);
-            TableDiffusionSampler.StartEstimate(rows, p, n, w, _spanColumns, _signal[t], _noise[t]);
+            var predicted = worker.Network.Predict(device);
+            _backend.Softmax(predicted, predicted, _spans); // vectorised, and in place: the output is a workspace view
+            _backend.Download(predicted, p);
+            if (_hasNumeric) TableDiffusionSampler.StartEstimate(rows, p, n, w, _spanColumns, _signal[t], _noise[t]);
             if (t == 0) break;
             var z = _fresh.AsSpan(first * w, n * w);
             GaussianStream.Fill(key.WithStream(key.StreamId + 1 + (ulong)t), offset, z);

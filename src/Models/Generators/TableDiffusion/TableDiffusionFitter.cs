@@ -98,7 +98,7 @@ public static class TableDiffusionFitter
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
         var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
-            options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput);
+            options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput, options.LevelsPerRecord);
         int batch = Math.Min(options.ExpectedBatchSize, encoded.Rows);
 
         // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
@@ -171,7 +172,10 @@ public static class TableDiffusionSampler
         float c1 = (float)(aPrevious * (1 - alpha) / (1 - barT));
         float c2 = (float)(Math.Sqrt(alpha) * (1 - barPrev) / (1 - barT));
         float sigma = (float)Math.Sqrt((1 - alpha) * (1 - barPrev) / (1 - barT));
-        for (int k = 0; k < x.Length; k++) x[k] = c1 * start[k] + c2 * x[k] + sigma * z[k];
+        // Three vectorised passes: x ← c₂·x, x ← c₁·x̂₀ + x, x ← σ·z + x.
+        TensorPrimitives.Multiply(x, c2, x);
+        TensorPrimitives.MultiplyAdd(start[..x.Length], c1, x, x);
+        TensorPrimitives.MultiplyAdd(z[..x.Length], sigma, x, x);
     }
 
     /// <summary>Writes x_t rows followed by the one-hot of <paramref name="t"/> (when the input is wider than the row).</summary>
