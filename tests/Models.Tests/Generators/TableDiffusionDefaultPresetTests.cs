@@ -97,6 +97,21 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
         Assert.Throws<ArgumentException>(() => new DiffusionBatchSource(rows, 2, 3, signal, noise, NoiseKey.FromSeed(5), null, false, levelsPerRecord: 6));
     }
 
+    [Theory]
+    [InlineData(10, 5)]
+    [InlineData(10, 0)]
+    [InlineData(3, 2)]
+    [InlineData(7, 7)]
+    public void SamplingPathRunsFromTheTopLevelToZeroThroughDistinctLevels(int levels, int steps)
+    {
+        int[] path = ReverseProcess.SamplingPath(levels, steps);
+        Assert.Equal(steps == 0 ? levels : steps, path.Length);
+        Assert.Equal(levels - 1, path[0]);
+        Assert.Equal(0, path[^1]);
+        for (int i = 1; i < path.Length; i++) Assert.True(path[i] < path[i - 1]);
+        Assert.Throws<ArgumentException>(() => (TableDiffusionOptions.Default with { SamplingSteps = 11 }).Validate());
+    }
+
     [Fact]
     public void MixedLossIsMseOnNumericColumnsPlusCrossEntropyOnSpans()
     {
@@ -217,15 +232,8 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
     [Fact]
     public void DefaultPresetFitsWithinBudgetAndSamplesReproduciblyAcrossShards()
     {
-        var sim = new ClinicSimulator(new ClinicSimulatorOptions(Rows: 1500, Centres: 4, Seed: 3));
         using var backend = new SimdBackend();
-        var model = TableDiffusionFitter.Fit(sim.Generate(), sim.Schema, new TableDiffusionFitRequest
-        {
-            Epsilon = 2,
-            Delta = 1e-5,
-            Seed = 4,
-            Options = TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 },
-        }, backend);
+        var model = TinyDiffusionFit.Fit(backend, TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 });
         Assert.InRange(model.Ledger!.TotalEpsilon, 1.9, 2);
         string path = Path.Combine(_dir, "d.dpsynth");
         model.Save(path);
