@@ -56,14 +56,6 @@ internal static class FitCommand
             var config = parse.InvocationConfiguration;
             var options = TableDiffusionOptions.FromPreset(parse.GetValue(preset)!);
             if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
-            static string? Env(string n) => Environment.GetEnvironmentVariable(n);
-            if (Env("DPS_BATCH") is string eb) options = options with { ExpectedBatchSize = int.Parse(eb) };
-            if (Env("DPS_LR") is string el) options = options with { LearningRate = float.Parse(el, CultureInfo.InvariantCulture) };
-            if (Env("DPS_T") is string et) options = options with { DiffusionSteps = int.Parse(et) };
-            if (Env("DPS_CLIP") is string ec) options = options with { ClipNorm = float.Parse(ec, CultureInfo.InvariantCulture) };
-            if (Env("DPS_L") is string elp) options = options with { LevelsPerRecord = int.Parse(elp) };
-            if (Env("DPS_MS") is string ems) options = options with { MarginalsShare = double.Parse(ems, CultureInfo.InvariantCulture) };
-            if (Env("DPS_HIDDEN") is string eh) options = options with { Hidden = eh.Split(',').Select(int.Parse).ToArray() };
             var request = new TableDiffusionFitRequest
             {
                 Epsilon = parse.GetValue(epsilon)!.Value,
