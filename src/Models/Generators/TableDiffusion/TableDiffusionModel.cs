@@ -139,6 +139,6 @@ public sealed class TableDiffusionModel
     /// Generates rows in batches of at most <paramref name="batchRows"/>; see <see cref="TableDiffusionSampler"/>.
     /// Memory is constant in the row count: each batch is yielded and then dropped.
     /// </summary>
-    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 4096) =>
+    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 2048) =>
         TableDiffusionSampler.Sample(this, backend, request, batchRows);
 }

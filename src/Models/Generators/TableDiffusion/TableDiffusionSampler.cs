@@ -50,7 +50,7 @@ public static class TableDiffusionSampler
 
     /// <summary>Yields the shard's rows in batches of at most <paramref name="batchRows"/> rows.</summary>
     /// <exception cref="ArgumentException">The request is invalid or the weights do not fit the denoiser.</exception>
-    public static IEnumerable<Table> Sample(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows = 4096)
+    public static IEnumerable<Table> Sample(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows = 2048)
     {
         request.Validate();
         if (batchRows < 1) throw new ArgumentOutOfRangeException(nameof(batchRows), batchRows, "batches need at least one row");
@@ -121,7 +121,7 @@ public static class TableDiffusionSampler
     }
 
     /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
-    internal const int CalibrationRows = 4096;
+    internal const int CalibrationRows = 2048;
 
     /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
     public const ulong CalibrationStream = 0x43414C4942524154UL; // "CALIBRAT"
