@@ -24,16 +24,29 @@ internal static class GaussianStreamVector
         }
         const int chunk = GaussianStream.ChunkElements;
         int head = (int)Math.Min((ulong)x.Length, (chunk - offset % chunk) % chunk);
-        GaussianStream.AddScalar(key, offset, sigma, x[..head]);
-        int full = (x.Length - head) / chunk;
-        ulong firstChunk = (offset + (ulong)head) / chunk;
         Span<Vector512<uint>> state = stackalloc Vector512<uint>[16];
         Span<Vector512<uint>> words = stackalloc Vector512<uint>[16];
         InitState(key, state);
+        if (head > 0) AddPartial(key, state, words, offset / chunk, (int)(offset % chunk), sigma, x[..head]);
+        int full = (x.Length - head) / chunk;
+        ulong firstChunk = (offset + (ulong)head) / chunk;
         for (int i = 0; i < full; i++)
             AddChunk(key, state, words, firstChunk + (ulong)i, sigma, x.Slice(head + i * chunk, chunk));
         int done = head + full * chunk;
-        GaussianStream.AddScalar(key, offset + (ulong)done, sigma, x[done..]);
+        if (done < x.Length) AddPartial(key, state, words, firstChunk + (ulong)full, 0, sigma, x[done..]);
+    }
+
+    /// <summary>
+    /// Part of a chunk: the whole chunk's normals are made with the vector path (σ = 1 onto zeros
+    /// gives z exactly), then the wanted ones are added with the same fma as the scalar definition,
+    /// so that unaligned offsets cost one chunk rather than a scalar pass.
+    /// </summary>
+    private static void AddPartial(NoiseKey key, Span<Vector512<uint>> state, Span<Vector512<uint>> words, ulong chunkIndex, int from, float sigma, Span<float> x)
+    {
+        Span<float> normals = stackalloc float[GaussianStream.ChunkElements];
+        normals.Clear();
+        AddChunk(key, state, words, chunkIndex, 1f, normals);
+        for (int j = 0; j < x.Length; j++) x[j] = MathF.FusedMultiplyAdd(sigma, normals[from + j], x[j]);
     }
 
     private static void InitState(NoiseKey key, Span<Vector512<uint>> state)

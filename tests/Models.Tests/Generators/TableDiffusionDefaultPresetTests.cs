@@ -63,6 +63,56 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
     }
 
     [Fact]
+    public void EachRecordTrainsOnDistinctLevelsDrawnAfreshEveryStep()
+    {
+        float[] rows = [1, 2, 3, 4, 5, 6];
+        float[] signal = [0.99f, 0.9f, 0.7f, 0.4f, 0.1f], noise = signal.Select(a => MathF.Sqrt(1 - a * a)).ToArray();
+        var source = new DiffusionBatchSource(rows, 2, 3, signal, noise, NoiseKey.FromSeed(5), [true, false, true], stepInput: true, levelsPerRecord: 2);
+        Assert.Equal(2, source.RowsPerRecord);
+        var seen = new HashSet<int>();
+        for (long step = 0; step < 20; step++)
+        {
+            var inputs = new float[2 * 2 * 8];
+            var targets = new float[2 * 2 * 3];
+            source.Fill([0, 1], inputs, targets, step);
+            for (int i = 0; i < 2; i++)
+            {
+                var levels = new int[2];
+                for (int k = 0; k < 2; k++)
+                {
+                    var row = inputs.AsSpan((i * 2 + k) * 8, 8);
+                    Assert.Equal(1f, row[3..].ToArray().Sum());
+                    levels[k] = row[3..].IndexOf(1f);
+                    seen.Add(levels[k]);
+                    // Span columns target x₀ whatever the level.
+                    Assert.Equal(rows[i * 3], targets[(i * 2 + k) * 3]);
+                }
+                Assert.NotEqual(levels[0], levels[1]);
+            }
+            var again = new float[inputs.Length];
+            source.Fill([0, 1], again, new float[targets.Length], step);
+            Assert.Equal(inputs, again);
+        }
+        Assert.Equal(5, seen.Count); // every level is trained on
+        Assert.Throws<ArgumentException>(() => new DiffusionBatchSource(rows, 2, 3, signal, noise, NoiseKey.FromSeed(5), null, false, levelsPerRecord: 6));
+    }
+
+    [Theory]
+    [InlineData(10, 5)]
+    [InlineData(10, 0)]
+    [InlineData(3, 2)]
+    [InlineData(7, 7)]
+    public void SamplingPathRunsFromTheTopLevelToZeroThroughDistinctLevels(int levels, int steps)
+    {
+        int[] path = ReverseProcess.SamplingPath(levels, steps);
+        Assert.Equal(steps == 0 ? levels : steps, path.Length);
+        Assert.Equal(levels - 1, path[0]);
+        Assert.Equal(0, path[^1]);
+        for (int i = 1; i < path.Length; i++) Assert.True(path[i] < path[i - 1]);
+        Assert.Throws<ArgumentException>(() => (TableDiffusionOptions.Default with { SamplingSteps = 11 }).Validate());
+    }
+
+    [Fact]
     public void MixedLossIsMseOnNumericColumnsPlusCrossEntropyOnSpans()
     {
         // Columns: 0 numeric, 1..3 a categorical span, 4 numeric.
@@ -182,15 +232,8 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
     [Fact]
     public void DefaultPresetFitsWithinBudgetAndSamplesReproduciblyAcrossShards()
     {
-        var sim = new ClinicSimulator(new ClinicSimulatorOptions(Rows: 1500, Centres: 4, Seed: 3));
         using var backend = new SimdBackend();
-        var model = TableDiffusionFitter.Fit(sim.Generate(), sim.Schema, new TableDiffusionFitRequest
-        {
-            Epsilon = 2,
-            Delta = 1e-5,
-            Seed = 4,
-            Options = TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 },
-        }, backend);
+        var model = TinyDiffusionFit.Fit(backend, TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 });
         Assert.InRange(model.Ledger!.TotalEpsilon, 1.9, 2);
         string path = Path.Combine(_dir, "d.dpsynth");
         model.Save(path);

@@ -86,15 +86,8 @@ public sealed class TableDiffusionMarginalsTests : IDisposable
     [Fact]
     public void CalibrationWeightsMatchTheSampledMarginalsToTheReleasedOnes()
     {
-        var sim = new ClinicSimulator(new ClinicSimulatorOptions(Rows: 1500, Centres: 4, Seed: 3));
         using var backend = new SimdBackend();
-        var model = TableDiffusionFitter.Fit(sim.Generate(), sim.Schema, new TableDiffusionFitRequest
-        {
-            Epsilon = 2,
-            Delta = 1e-5,
-            Seed = 4,
-            Options = TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 },
-        }, backend);
+        var model = TinyDiffusionFit.Fit(backend, TableDiffusionOptions.Default with { Epochs = 1, Hidden = [16, 16], ExpectedBatchSize = 512 });
         var marginals = model.SpanMarginals!;
         Assert.Contains(model.Ledger!.Stages, s => s.Name == "one-way marginals of the encoded spans");
         var spans = model.Encoder.SoftmaxSpans;
@@ -116,26 +109,13 @@ public sealed class TableDiffusionMarginalsTests : IDisposable
     [Fact]
     public void MarginalsRoundTripThroughTheModelFileAndAWrongLengthIsRefused()
     {
-        var sim = new ClinicSimulator(new ClinicSimulatorOptions(Rows: 800, Centres: 4, Seed: 3));
         using var backend = new SimdBackend();
-        var model = TableDiffusionFitter.Fit(sim.Generate(), sim.Schema, new TableDiffusionFitRequest
-        {
-            Epsilon = 2,
-            Delta = 1e-5,
-            Seed = 4,
-            Options = TableDiffusionOptions.Default with { Epochs = 1, Hidden = [8], ExpectedBatchSize = 256 },
-        }, backend);
+        var model = TinyDiffusionFit.Fit(backend, TableDiffusionOptions.Default with { Epochs = 1, Hidden = [8], ExpectedBatchSize = 256 }, rows: 800);
         string path = Path.Combine(_dir, "m.dpsynth");
         model.Save(path);
         Assert.Equal(model.SpanMarginals, TableDiffusionModel.Load(path).SpanMarginals);
         Assert.Throws<ArgumentException>(() => new TableDiffusionModel(model.Options, model.Encoder, model.Schema, model.Parameters, null) { SpanMarginals = new float[3] });
-        var paper = TableDiffusionFitter.Fit(sim.Generate(), sim.Schema, new TableDiffusionFitRequest
-        {
-            Epsilon = 2,
-            Delta = 1e-5,
-            Seed = 4,
-            Options = TableDiffusionOptions.Paper with { Epochs = 1, Hidden = [8], ExpectedBatchSize = 256 },
-        }, backend);
+        var paper = TinyDiffusionFit.Fit(backend, TableDiffusionOptions.Paper with { Epochs = 1, Hidden = [8], ExpectedBatchSize = 256 }, rows: 800);
         Assert.Null(paper.SpanMarginals);
         Assert.DoesNotContain(paper.Ledger!.Stages, s => s.Name == "one-way marginals of the encoded spans");
     }

@@ -19,6 +19,7 @@ public sealed class DiffusionBatchSource : IBatchSource
     private readonly NoiseKey _key;
     private readonly bool[]? _startColumns;
     private readonly bool _stepInput;
+    private readonly int _levelsPerRecord;
 
     /// <summary>Wraps encoded rows (records × width, row-major) for the paper's process: x_t = x₀ + √β_t·ξ, target ξ.</summary>
     /// <param name="encoded">The encoded private rows.</param>
@@ -45,8 +46,15 @@ public sealed class DiffusionBatchSource : IBatchSource
     /// <param name="key">Key of the forward-process noise (its stream is replaced by <see cref="ForwardNoiseStream"/>).</param>
     /// <param name="startColumns">Columns whose target is x₀ rather than ξ; null for ξ everywhere.</param>
     /// <param name="stepInput">Whether the input rows carry the one-hot step.</param>
-    public DiffusionBatchSource(float[] encoded, int records, int width, float[] signal, float[] noise, NoiseKey key, bool[]? startColumns, bool stepInput)
+    /// <param name="levelsPerRecord">
+    /// Noise levels drawn per record and step, 1..T (0 or T: every level). With L &lt; T each record
+    /// gets L distinct levels chosen afresh every step, so training covers all T levels at the cost of L.
+    /// </param>
+    public DiffusionBatchSource(float[] encoded, int records, int width, float[] signal, float[] noise, NoiseKey key, bool[]? startColumns, bool stepInput,
+        int levelsPerRecord = 0)
     {
+        if (levelsPerRecord < 0 || levelsPerRecord > noise.Length)
+            throw new ArgumentException($"Levels per record must be in 0..{noise.Length}, got {levelsPerRecord}.");
         if (records < 1 || width < 1 || encoded.Length != (long)records * width)
             throw new ArgumentException($"Encoded data holds {encoded.Length} floats, not {records} records × {width} columns.");
         if (startColumns is not null && startColumns.Length != width) throw new ArgumentException($"The x₀ mask has {startColumns.Length} columns, not {width}.");
@@ -57,6 +65,7 @@ public sealed class DiffusionBatchSource : IBatchSource
         _key = key.WithStream(ForwardNoiseStream);
         _startColumns = startColumns;
         _stepInput = stepInput;
+        _levelsPerRecord = levelsPerRecord == 0 ? noise.Length : levelsPerRecord;
         Records = records;
         TargetWidth = width;
         InputWidth = width + (stepInput ? noise.Length : 0);
@@ -66,7 +75,7 @@ public sealed class DiffusionBatchSource : IBatchSource
     public int Records { get; }
 
     /// <inheritdoc />
-    public int RowsPerRecord => _scales.Length;
+    public int RowsPerRecord => _levelsPerRecord;
 
     /// <inheritdoc />
     public int InputWidth { get; }
@@ -74,23 +83,30 @@ public sealed class DiffusionBatchSource : IBatchSource
     /// <inheritdoc />
     public int TargetWidth { get; }
 
+    /// <summary>Stream id of the uniforms that choose each record's levels when not every level is used.</summary>
+    public const ulong LevelChoiceStream = 0x4C4556454C534554UL; // "LEVELSET"
+
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> records, Span<float> inputs, Span<float> targets, long step)
     {
-        int w = TargetWidth, iw = InputWidth, levels = _scales.Length, block = w * levels;
+        int w = TargetWidth, iw = InputWidth, all = _scales.Length, levels = _levelsPerRecord, block = w * levels;
         var mask = _startColumns;
+        Span<int> chosen = stackalloc int[all];
+        Span<float> u = stackalloc float[all];
         for (int i = 0; i < records.Length; i++)
         {
             int r = records[i];
             var x0 = _rows.AsSpan(r * w, w);
             var target = targets.Slice(i * block, block);
             var noise = target;
-            ulong offset = ((ulong)step * (ulong)Records + (ulong)r) * (ulong)block;
-            GaussianStream.Fill(_key, offset, noise);
-            for (int t = 0; t < levels; t++)
+            ulong record = (ulong)step * (ulong)Records + (ulong)r;
+            GaussianStream.Fill(_key, record * (ulong)block, noise);
+            ChooseLevels(record, chosen, u);
+            for (int k = 0; k < levels; k++)
             {
-                var xi = noise.Slice(t * w, w);
-                var row = inputs.Slice((i * levels + t) * iw, iw);
+                int t = chosen[k];
+                var xi = noise.Slice(k * w, w);
+                var row = inputs.Slice((i * levels + k) * iw, iw);
                 float a = _signal[t], s = _scales[t];
                 for (int j = 0; j < w; j++) row[j] = a * x0[j] + s * xi[j];
                 if (_stepInput)
@@ -103,6 +119,24 @@ public sealed class DiffusionBatchSource : IBatchSource
                 // N(0, 1)-prior estimate s_t·x_t misses, so an untrained head still keeps N(0, 1) marginals.
                 for (int j = 0; j < w; j++) xi[j] = mask[j] ? x0[j] : xi[j] - s * row[j];
             }
+        }
+    }
+
+    /// <summary>
+    /// The first L entries of <paramref name="chosen"/> become L distinct levels (a partial
+    /// Fisher–Yates shuffle driven by uniforms of the record's own stream position); all levels in order when L = T.
+    /// </summary>
+    private void ChooseLevels(ulong record, Span<int> chosen, Span<float> u)
+    {
+        int all = chosen.Length;
+        for (int t = 0; t < all; t++) chosen[t] = t;
+        if (_levelsPerRecord == all) return;
+        GaussianStream.Fill(_key.WithStream(LevelChoiceStream), record * (ulong)all, u);
+        for (int k = 0; k < _levelsPerRecord; k++)
+        {
+            double uniform = TableDiffusionSampler.NormalCdf(u[k]);
+            int pick = k + Math.Min(all - k - 1, (int)(uniform * (all - k)));
+            (chosen[k], chosen[pick]) = (chosen[pick], chosen[k]);
         }
     }
 }

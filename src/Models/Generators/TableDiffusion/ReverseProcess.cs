@@ -18,6 +18,8 @@ internal sealed class ReverseProcess : IDisposable
     private readonly float[] _x, _prediction, _fresh;
     private readonly float[] _signal, _noise;
     private readonly bool[] _spanColumns;
+    private readonly bool _hasNumeric;
+    private readonly int[] _path;
     private readonly ColumnSpans _spans;
     private readonly int _width, _inputWidth, _levels, _capacity;
 
@@ -33,6 +35,8 @@ internal sealed class ReverseProcess : IDisposable
         _capacity = capacity;
         _spans = model.Encoder.SoftmaxSpans;
         _spanColumns = TableDiffusionFitter.SpanMask(_width, _spans);
+        _hasNumeric = Array.IndexOf(_spanColumns, false) >= 0;
+        _path = SamplingPath(_levels, options.SamplingSteps);
         (_signal, _noise) = options.ForwardCoefficients();
         // One denoiser per core, each running whole rows through every level: rows are independent,
         // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
@@ -110,18 +114,32 @@ internal sealed class ReverseProcess : IDisposable
         ulong offset = (ulong)(start + first) * (ulong)w;
         GaussianStream.Fill(key, offset, rows);
         var device = worker.Device.View(worker.Capacity, iw).SliceRows(0, n);
-        for (int t = _levels - 1; t >= 0; t--)
+        var path = _path;
+        for (int i = 0; i < path.Length; i++)
         {
+            int t = path[i];
             TableDiffusionSampler.StepInputs(rows, input, n, w, iw, t);
             _backend.Upload(input, device);
-            _backend.Download(worker.Network.Predict(device), p);
-            TableDiffusionSampler.SpanSoftmax(p, n, w, _spans);
-            TableDiffusionSampler.StartEstimate(rows, p, n, w, _spanColumns, _signal[t], _noise[t]);
-            if (t == 0) break;
+            var predicted = worker.Network.Predict(device);
+            _backend.Softmax(predicted, predicted, _spans); // vectorised, and in place: the output is a workspace view
+            _backend.Download(predicted, p);
+            if (_hasNumeric) TableDiffusionSampler.StartEstimate(rows, p, n, w, _spanColumns, _signal[t], _noise[t]);
+            if (i == path.Length - 1) break;
             var z = _fresh.AsSpan(first * w, n * w);
             GaussianStream.Fill(key.WithStream(key.StreamId + 1 + (ulong)t), offset, z);
-            TableDiffusionSampler.PosteriorStep(rows, p, z, _signal[t], _signal[t - 1]);
+            TableDiffusionSampler.PosteriorStep(rows, p, z, _signal[t], _signal[path[i + 1]]);
         }
+    }
+
+    /// <summary>
+    /// The levels the reverse process visits, from T−1 down to 0: all of them, or S evenly spaced
+    /// ones (the posterior q(x_s | x_t, x̂₀) of the variance-preserving process holds for any s &lt; t).
+    /// </summary>
+    internal static int[] SamplingPath(int levels, int steps)
+    {
+        if (steps <= 0 || steps >= levels) return Enumerable.Range(0, levels).Reverse().ToArray();
+        if (steps == 1) return [levels - 1];
+        return Enumerable.Range(0, steps).Select(i => (int)Math.Round((levels - 1) * (1 - i / (double)(steps - 1)))).Distinct().ToArray();
     }
 
     /// <summary>

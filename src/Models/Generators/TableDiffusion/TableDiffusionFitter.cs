@@ -98,7 +98,7 @@ public static class TableDiffusionFitter
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
         var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
-            options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput);
+            options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput, options.LevelsPerRecord);
         int batch = Math.Min(options.ExpectedBatchSize, encoded.Rows);
 
         // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).
@@ -157,41 +157,43 @@ public static class TableDiffusionFitter
     }
 
     /// <summary>
-    /// A trainer whose stage fits into what the ledger has left. σ is first calibrated for ε minus
-    /// the preprocessing ε (lowering the target while the composition would exceed the budget);
-    /// composition is sub-additive, so σ is then lowered by bisection to the smallest value whose
-    /// composed ε still fits — the budget is used, never exceeded.
+    /// A trainer whose stage fits into what the ledger has left: σ is the smallest noise multiplier
+    /// (to 0.5 %) whose stage, composed with the ledger's stages by the ledger's own accountant,
+    /// stays within ε — the budget is used, never exceeded. The bracket starts from the RDP
+    /// calibration for the ε left (RDP is looser than the PLD composition, so it is nearly always
+    /// enough), and the bisection prices each candidate stage exactly as the ledger will.
     /// </summary>
     private static DpSgdTrainer CalibratedTrainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
         TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss)
     {
-        double target = request.Epsilon - ledger.TotalEpsilon;
-        for (int attempt = 0; attempt < 20 && target > 0; attempt++)
+        double left = request.Epsilon - ledger.TotalEpsilon;
+        if (!(left > 0)) throw TooLittleLeft(request, ledger);
+        double q = Math.Min(1.0, (double)batch / data.Records);
+        long steps = (long)Math.Ceiling(request.Options.Epochs / q);
+        bool Fits(double sigma) => ledger.EpsilonWith(new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)",
+            new SubsampledGaussianCost(sigma, q, steps))) <= request.Epsilon;
+
+        double high = NoiseCalibrator.NoiseMultiplier(AccountantKind.Rdp, q, steps, left, request.Delta);
+        for (int i = 0; i < 20 && !Fits(high); i++) high *= 1.25;
+        if (!Fits(high)) throw TooLittleLeft(request, ledger);
+        double low = high / 2;
+        for (int i = 0; i < 20 && Fits(low); i++) { high = low; low /= 2; }
+        while (high - low > 5e-3 * high)
         {
-            var trainer = Trainer(backend, width, data, batch, request, ledger, loss, target, null);
-            if (!(ledger.EpsilonWith(trainer.Stage!) <= request.Epsilon))
-            {
-                trainer.Dispose();
-                target *= 0.97;
-                continue;
-            }
-            if (ledger.Stages.Count == 0) return trainer; // nothing to compose with: calibrated exactly
-            double q = trainer.SampleRate, high = trainer.NoiseMultiplier;
-            long steps = trainer.TotalSteps;
-            double low = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, steps, request.Epsilon, request.Delta);
-            for (int i = 0; i < 8 && high - low > 5e-3 * high; i++)
-            {
-                double mid = (low + high) / 2;
-                var stage = new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)", new SubsampledGaussianCost(mid, q, steps));
-                if (ledger.EpsilonWith(stage) <= request.Epsilon) high = mid; else low = mid;
-            }
-            if (high >= trainer.NoiseMultiplier) return trainer;
-            trainer.Dispose();
-            return Trainer(backend, width, data, batch, request, ledger, loss, null, high);
+            double mid = (low + high) / 2;
+            if (Fits(mid)) high = mid; else low = mid;
         }
-        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-            $"preprocessing spent epsilon {ledger.TotalEpsilon:0.####} of {request.Epsilon}; too little is left to train"));
+        var trainer = Trainer(backend, width, data, batch, request, ledger, loss, null, high);
+        if (trainer.SampleRate != q || trainer.TotalSteps != steps)
+        {
+            trainer.Dispose();
+            throw new InvalidOperationException("The trainer's sampling differs from the one its noise was calibrated for.");
+        }
+        return trainer;
     }
+
+    private static ArgumentException TooLittleLeft(TableDiffusionFitRequest request, PrivacyLedger ledger) => new(string.Create(CultureInfo.InvariantCulture,
+        $"preprocessing spent epsilon {ledger.TotalEpsilon:0.####} of {request.Epsilon}; too little is left to train"));
 
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
         TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double? targetEpsilon, double? noiseMultiplier)

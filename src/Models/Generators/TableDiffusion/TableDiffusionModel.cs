@@ -87,7 +87,8 @@ public sealed class TableDiffusionModel
         hyper["betas"] = new JsonArray(Options.Betas().Select(b => (JsonNode)b).ToArray());
         hyper["reverse_process"] = Options.Target == DiffusionTarget.Noise
             ? "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)"
-            : "x ~ N(0, I); for t = T-1..0: x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; x ~ q(x_{t-1} | x_t, x0)";
+            : "x ~ N(0, I); for t along the sampling path T-1 > ... > 0 (sampling_steps levels, 0 = all): x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; "
+              + "x ~ q(x_next | x_t, x0); last softmaxes reweighted to the DP span marginals (when released)";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
         hyper["training"] = Training.DeepClone();
         var tensors = new List<ModelTensor> { new(ParametersTensor, [Parameters.Length], Parameters) };
@@ -138,6 +139,6 @@ public sealed class TableDiffusionModel
     /// Generates rows in batches of at most <paramref name="batchRows"/>; see <see cref="TableDiffusionSampler"/>.
     /// Memory is constant in the row count: each batch is yielded and then dropped.
     /// </summary>
-    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 4096) =>
+    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 2048) =>
         TableDiffusionSampler.Sample(this, backend, request, batchRows);
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
@@ -49,7 +50,7 @@ public static class TableDiffusionSampler
 
     /// <summary>Yields the shard's rows in batches of at most <paramref name="batchRows"/> rows.</summary>
     /// <exception cref="ArgumentException">The request is invalid or the weights do not fit the denoiser.</exception>
-    public static IEnumerable<Table> Sample(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows = 4096)
+    public static IEnumerable<Table> Sample(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows = 2048)
     {
         request.Validate();
         if (batchRows < 1) throw new ArgumentOutOfRangeException(nameof(batchRows), batchRows, "batches need at least one row");
@@ -120,7 +121,7 @@ public static class TableDiffusionSampler
     }
 
     /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
-    internal const int CalibrationRows = 4096;
+    internal const int CalibrationRows = 2048;
 
     /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
     public const ulong CalibrationStream = 0x43414C4942524154UL; // "CALIBRAT"
@@ -171,7 +172,10 @@ public static class TableDiffusionSampler
         float c1 = (float)(aPrevious * (1 - alpha) / (1 - barT));
         float c2 = (float)(Math.Sqrt(alpha) * (1 - barPrev) / (1 - barT));
         float sigma = (float)Math.Sqrt((1 - alpha) * (1 - barPrev) / (1 - barT));
-        for (int k = 0; k < x.Length; k++) x[k] = c1 * start[k] + c2 * x[k] + sigma * z[k];
+        // Three vectorised passes: x ← c₂·x, x ← c₁·x̂₀ + x, x ← σ·z + x.
+        TensorPrimitives.Multiply(x, c2, x);
+        TensorPrimitives.MultiplyAdd(start[..x.Length], c1, x, x);
+        TensorPrimitives.MultiplyAdd(z[..x.Length], sigma, x, x);
     }
 
     /// <summary>Writes x_t rows followed by the one-hot of <paramref name="t"/> (when the input is wider than the row).</summary>
