@@ -46,10 +46,11 @@ internal static class SampleCommand
             string outPath = parse.GetValue(output)!;
             TableFileType.FromExtension(outPath); // refuse an unknown output format before any work
             string path = parse.GetValue(modelPath)!;
-            var model = TableDiffusionModel.Load(path); // a bad file is refused with one line, exit 2
+            // A bad file is refused with one line, exit 2. Sampling is post-processing: the ledger is not read.
+            var model = TableDiffusionModel.Load(path, readLedger: false);
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             long written;
-            try { written = TableWriter.Write(outPath, model.Sample(backend, request)); }
+            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request))); }
             catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

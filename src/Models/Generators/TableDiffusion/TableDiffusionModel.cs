@@ -102,10 +102,12 @@ public sealed class TableDiffusionModel
     }
 
     /// <summary>Loads a model, checking that the file is a TableDiffusion model and consistent with itself.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="readLedger">Whether to read the privacy ledger too (sampling does not need it; <see cref="Ledger"/> is then null).</param>
     /// <exception cref="ModelFileException">The file is missing, damaged, tampered, of another kind or inconsistent.</exception>
-    public static TableDiffusionModel Load(string path)
+    public static TableDiffusionModel Load(string path, bool readLedger = true)
     {
-        var content = ModelFile.Load(path);
+        var content = ModelFile.Load(path, readLedger);
         if (content.ModelKind != Kind)
             throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{Kind}'");
         if (content.Schema is null) throw new ModelFileException(path, "holds no schema");

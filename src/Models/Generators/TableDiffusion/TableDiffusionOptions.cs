@@ -20,7 +20,7 @@ public sealed record TableDiffusionOptions
     /// column is a softmax span; DP one-way marginals of the spans (a quarter of ε) that start the
     /// head and calibrate sampling; a variance-preserving cosine schedule with T = 10 levels (the
     /// top one is almost pure noise, so sampling from N(0, I) matches training), of which each record
-    /// trains on 3 drawn afresh every step, and sampling visits 5 of them; a one-hot step input; cross-entropy on x₀; an ancestral
+    /// trains on 3 drawn afresh every step, and sampling visits 4 of them; a one-hot step input; cross-entropy on x₀; an ancestral
     /// reverse process x_{t−1} ~ q(x_{t−1} | x_t, x̂₀) and categories drawn from the predicted
     /// softmax; few, large DP-SGD steps (expected batch 4096, 4 epochs, lr 0.02) on a smaller
     /// denoiser (hidden 64, 64). Its hyper-parameters are public defaults chosen by the developers on
@@ -32,7 +32,7 @@ public sealed record TableDiffusionOptions
         Hidden = [64, 64],
         DiffusionSteps = 10,
         LevelsPerRecord = 3,
-        SamplingSteps = 5,
+        SamplingSteps = 4,
         LearningRate = 0.02f,
         Beta1 = 0.9f,
         ExpectedBatchSize = 4096,
