@@ -104,7 +104,7 @@ internal static class TwinsStudyCommand
 
             // DPVI trains on the host CPU: a compute backend is made for TableDiffusion only.
             using var backend = gen == TableDiffusion ? BackendFactory.Create(deviceName) : null;
-            var (twinGenerator, description) = CreateGenerator(gen, backend, epochOverride);
+            var (twinGenerator, description) = CreateGenerator(gen, backend, epochOverride, fam);
             config.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend?.Name ?? "cpu (host)"}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
             var result = TwinStudy.Run(options, twinGenerator, new LineProgress(config.Error));
@@ -124,7 +124,7 @@ internal static class TwinsStudyCommand
     }
 
     /// <summary>The twin generator named by --generator, and how to describe it in the first progress line.</summary>
-    private static (ITwinGenerator Generator, string Description) CreateGenerator(string name, IComputeBackend? backend, double? epochs)
+    private static (ITwinGenerator Generator, string Description) CreateGenerator(string name, IComputeBackend? backend, double? epochs, GlmFamily family)
     {
         if (name == TableDiffusion)
         {
@@ -133,7 +133,7 @@ internal static class TwinsStudyCommand
             options.Validate();
             return (new TableDiffusionTwinGenerator(backend!, options), $"{TableDiffusion} ({options.Preset} preset)");
         }
-        var dpvi = DpviOptions.Default;
+        var dpvi = DpviOptions.DefaultFor(family == GlmFamily.Logistic ? DpviOutcomeFamily.Logistic : DpviOutcomeFamily.Poisson);
         if (epochs is double e2) dpvi = dpvi with { Epochs = e2 };
         dpvi.Validate();
         return (new DpviTwinGenerator(dpvi), string.Create(CultureInfo.InvariantCulture,

@@ -68,6 +68,12 @@ public sealed class PerExampleDpSgdTrainer
     public ReadOnlySpan<double> Parameters => _parameters;
 
     /// <summary>
+    /// Called after every step with the trainer (its <see cref="Step"/> already advanced), e.g. to
+    /// average the iterates — post-processing of the noised updates, free under DP; optional.
+    /// </summary>
+    public Action<PerExampleDpSgdTrainer>? StepCompleted { get; set; }
+
+    /// <summary>
     /// Trains until <paramref name="untilStep"/> (default: all planned steps) or cancellation and
     /// returns the run's record. A private run's stage is spent in the ledger before the first step.
     /// </summary>
@@ -96,6 +102,7 @@ public sealed class PerExampleDpSgdTrainer
             _objective.AddDataIndependentGradient(_parameters, _gradient);
             AdamStep();
             Step++;
+            StepCompleted?.Invoke(this);
             if (progress is not null && (Step % interval == 0 || Step == end))
             {
                 // Loss and batch size are un-noised functions of private records: hidden in private runs.

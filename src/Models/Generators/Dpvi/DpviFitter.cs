@@ -54,9 +54,20 @@ public static class DpviFitter
         var initial = InitialParameters(layout, options, request.Seed);
 
         var trainer = CalibratedTrainer(objective, initial, data.Rows, request, ledger);
+        long total = trainer.Plan.TotalSteps;
+        long firstAveraged = Math.Min(total, (long)Math.Floor((1 - options.AveragedFraction) * total) + 1);
+        var average = new double[2 * layout.ParameterCount];
+        long averaged = 0;
+        trainer.StepCompleted = t =>
+        {
+            if (t.Step < firstAveraged) return;
+            averaged++;
+            var current = t.Parameters;
+            for (int j = 0; j < average.Length; j++) average[j] += (current[j] - average[j]) / averaged;
+        };
         var record = trainer.Train(progress, cancellation);
         int p = layout.ParameterCount;
-        var w = trainer.Parameters;
+        ReadOnlySpan<double> w = averaged > 0 ? average : trainer.Parameters;
         var mean = new float[p];
         var rho = new float[p];
         for (int j = 0; j < p; j++)
@@ -74,6 +85,7 @@ public static class DpviFitter
             ["training_epsilon"] = record.Epsilon,
             ["total_epsilon"] = ledger.TotalEpsilon,
             ["delta"] = request.Delta,
+            ["averaged_iterates"] = averaged,
             ["secure_randomness"] = record.SecureRandomness,
             ["reparameterisation"] = "one draw eta ~ N(0, I) per step, theta = mu + softplus(rho) * eta",
         };
@@ -116,14 +128,18 @@ public static class DpviFitter
     private static PerExampleDpSgdTrainer CalibratedTrainer(DpviObjective objective, double[] initial, int rows, DpviFitRequest request, PrivacyLedger ledger)
     {
         var o = request.Options;
+        int batch = Math.Min(o.ExpectedBatchSize, rows);
+        double q = (double)batch / rows;
+        long steps = (long)Math.Ceiling(o.Epochs / q);
+        if (o.MaxSteps > 0) steps = Math.Min(steps, o.MaxSteps);
         double target = request.Epsilon;
         for (int attempt = 0; attempt < 20; attempt++)
         {
             var trainer = new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
             {
                 Private = !request.NonPrivate,
-                ExpectedBatchSize = Math.Min(o.ExpectedBatchSize, rows),
-                Epochs = o.Epochs,
+                SampleRate = q,
+                Steps = steps,
                 ClipNorm = (float)o.ClipNorm,
                 TargetEpsilon = request.NonPrivate ? null : target,
                 Delta = request.Delta,
