@@ -62,6 +62,27 @@ public class DpviTests
     }
 
     [Fact]
+    public void AStepCapIsWhatTheNoiseIsCalibratedForAndTheTailIsAveraged()
+    {
+        var options = DpviOptions.Default with { Components = 4, Epochs = 50, ExpectedBatchSize = 100, MaxSteps = 40, AveragedFraction = 0.25 };
+        var model = DpviFitter.Fit(DpviTestData.Table(600, 1), DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 3, Options = options });
+        var stage = Assert.Single(model.Ledger!.Stages);
+        Assert.Equal(40, stage.Parameters["steps"]); // ⌈50 / (100/600)⌉ = 300 steps, capped
+        double q = 100.0 / 600;
+        Assert.Equal(NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, 40, 1, 1e-6), stage.Parameters["noise_multiplier"], 6);
+        Assert.Equal(10, (long)model.Training["averaged_iterates"]!); // the last quarter of 40 steps
+        // Averaging changes the released posterior; the last iterate alone is a different model.
+        var last = DpviFitter.Fit(DpviTestData.Table(600, 1), DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 3, Options = options with { AveragedFraction = 0 } });
+        Assert.Equal(1, (long)last.Training["averaged_iterates"]!); // fraction 0: the last iterate alone
+        Assert.NotEqual(model.Mean, last.Mean);
+
+        Assert.Same(DpviOptions.LogisticDefault, DpviOptions.DefaultFor(DpviOutcomeFamily.Logistic));
+        Assert.Same(DpviOptions.Default, DpviOptions.DefaultFor(DpviOutcomeFamily.Poisson));
+        Assert.Throws<ArgumentException>(() => (DpviOptions.Default with { MaxSteps = -1 }).Validate());
+        Assert.Throws<ArgumentException>(() => (DpviOptions.Default with { AveragedFraction = 1 }).Validate());
+    }
+
+    [Fact]
     public void TheSameSeedReproducesTheFit()
     {
         Assert.Equal(Shared.Value.Mean, PrivateFit().Mean);
