@@ -52,22 +52,7 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         Assert.Contains("wrote 700 rows", sample.Out);
         Assert.Equal(701, File.ReadAllLines(synth).Length);
 
-        // Two shards concatenate to the unsharded output.
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "700", "--seed", "2", "--shard", "0/2", "-o", P("a.csv")).Code);
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "700", "--seed", "2", "--shard", "1/2", "-o", P("b.csv")).Code);
-        var joined = File.ReadAllLines(P("a.csv")).Concat(File.ReadAllLines(P("b.csv")).Skip(1));
-        Assert.Equal(File.ReadAllLines(synth), joined);
-
-        // Parquet output holds the same rows (one row group per batch).
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", P("s.parquet")).Code);
-        var fromParquet = ParquetTableReader.Read(P("s.parquet"), null);
-        Assert.Equal(300, fromParquet.RowCount);
-        var fromCsv = CsvTableReader.Read(synth, null);
-        Assert.Equal(fromCsv.Columns.Select(c => c.Name), fromParquet.Columns.Select(c => c.Name));
-        static string? Cell(TableColumn c, int r) => c is NumericColumn n ? n.Values[r].ToString("R", CultureInfo.InvariantCulture) : ((CategoricalColumn)c).ValueAt(r)?.ToLowerInvariant();
-        for (int c = 0; c < fromCsv.Columns.Count; c++)
-            for (int r = 0; r < 300; r += 7)
-                Assert.Equal(Cell(fromCsv.Columns[c], r), Cell(fromParquet.Columns[c], r));
+        AssertShardsAndParquetMatch(model, synth, 700);
 
         var eval = CliRunner.Run("evaluate", "--real", _train, "--synthetic", synth, "--test", _test, "--label", "event", "--schema", _schema, "--json");
         Assert.True(eval.Code == 0, eval.Err);
@@ -89,22 +74,31 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         Assert.True(fit.Code == 0, fit.Err);
         Assert.Contains("fitted tablediffusion (default) on 3000 rows", fit.Out);
         Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", synth).Code);
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "--shard", "0/2", "-o", P("da.csv")).Code);
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "--shard", "1/2", "-o", P("db.csv")).Code);
-        var joined = File.ReadAllLines(P("da.csv")).Concat(File.ReadAllLines(P("db.csv")).Skip(1));
+        AssertShardsAndParquetMatch(model, synth, 300);
+        Assert.Equal(301, File.ReadAllLines(synth).Length);
+    }
+
+    /// <summary>
+    /// Two seeded shards concatenate to the unsharded CSV output (seed 2, the same row count), and
+    /// Parquet output (one row group per batch) holds the same rows.
+    /// </summary>
+    private void AssertShardsAndParquetMatch(string model, string synth, int rows)
+    {
+        string n = rows.ToString(CultureInfo.InvariantCulture), tag = Path.GetFileNameWithoutExtension(synth);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", n, "--seed", "2", "--shard", "0/2", "-o", P(tag + "_a.csv")).Code);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", n, "--seed", "2", "--shard", "1/2", "-o", P(tag + "_b.csv")).Code);
+        var joined = File.ReadAllLines(P(tag + "_a.csv")).Concat(File.ReadAllLines(P(tag + "_b.csv")).Skip(1));
         Assert.Equal(File.ReadAllLines(synth), joined);
 
-        // Parquet output holds the same rows (one row group per batch).
-        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "300", "--seed", "2", "-o", P("s.parquet")).Code);
-        var fromParquet = ParquetTableReader.Read(P("s.parquet"), null);
-        Assert.Equal(300, fromParquet.RowCount);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", n, "--seed", "2", "-o", P(tag + ".parquet")).Code);
+        var fromParquet = ParquetTableReader.Read(P(tag + ".parquet"), null);
         var fromCsv = CsvTableReader.Read(synth, null);
+        Assert.Equal(rows, fromParquet.RowCount);
         Assert.Equal(fromCsv.Columns.Select(c => c.Name), fromParquet.Columns.Select(c => c.Name));
-        static string? Cell(TableColumn c, int r) => c is NumericColumn n ? n.Values[r].ToString("R", CultureInfo.InvariantCulture) : ((CategoricalColumn)c).ValueAt(r)?.ToLowerInvariant();
+        static string? Cell(TableColumn c, int r) => c is NumericColumn v ? v.Values[r].ToString("R", CultureInfo.InvariantCulture) : ((CategoricalColumn)c).ValueAt(r)?.ToLowerInvariant();
         for (int c = 0; c < fromCsv.Columns.Count; c++)
-            for (int r = 0; r < 300; r += 7)
+            for (int r = 0; r < rows; r += 7)
                 Assert.Equal(Cell(fromCsv.Columns[c], r), Cell(fromParquet.Columns[c], r));
-        Assert.Equal(301, File.ReadAllLines(synth).Length);
     }
 
     [Fact]

@@ -162,7 +162,13 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
         float[] logits = [0f, (float)Math.Log(0.6), (float)Math.Log(0.3), (float)Math.Log(0.1)];
         var data = new float[n * 4];
         for (int i = 0; i < n; i++) logits.CopyTo(data, i * 4);
-        TableDiffusionSampler.SpanSoftmax(data, n, 4, spans);
+        using (var backend = new SimdBackend())
+        {
+            var t = backend.Allocate(n, 4);
+            backend.Upload(data, t);
+            backend.Softmax(t, t, spans);
+            backend.Download(t, data);
+        }
         Assert.Equal(0.6f, data[1], 5);
         Assert.Equal(0f, data[0]); // numeric column untouched
         var z = new float[n];

@@ -191,21 +191,6 @@ public static class TableDiffusionSampler
         }
     }
 
-    /// <summary>Replaces the logits of every span of every row by their softmax.</summary>
-    internal static void SpanSoftmax(Span<float> data, int n, int width, ColumnSpans spans)
-    {
-        for (int i = 0; i < n; i++)
-            for (int s = 0; s < spans.Count; s++)
-            {
-                var block = data.Slice(i * width + spans.Starts[s], spans.Lengths[s]);
-                float max = float.NegativeInfinity;
-                foreach (float v in block) max = Math.Max(max, v);
-                float total = 0;
-                for (int j = 0; j < block.Length; j++) total += block[j] = MathF.Exp(block[j] - max);
-                for (int j = 0; j < block.Length; j++) block[j] /= total;
-            }
-    }
-
     /// <summary>
     /// Turns each span's probabilities into a one-hot of the category drawn by inverse CDF with the
     /// uniform u[i·spans + s], so that decoding by argmax returns the drawn category.
