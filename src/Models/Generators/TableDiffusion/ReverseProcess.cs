@@ -45,13 +45,13 @@ internal sealed class ReverseProcess : IDisposable
         _workers = new Worker[count];
         try
         {
-            for (int i = 0; i < count; i++)
-                _workers[i] = new Worker(model, backend, i == 0 ? capacity : (capacity + count - 1) / count);
+            // Built side by side: allocating and touching each worker's workspaces is a visible part of a short run.
+            Parallel.For(0, count, i => _workers[i] = new Worker(model, backend, i == 0 ? capacity : (capacity + count - 1) / count));
         }
-        catch
+        catch (AggregateException e)
         {
             Dispose();
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
         _x = new float[capacity * _width];
         _prediction = new float[capacity * _width];
