@@ -132,23 +132,18 @@ public static class DpviFitter
         double q = (double)batch / rows;
         long steps = (long)Math.Ceiling(o.Epochs / q);
         if (o.MaxSteps > 0) steps = Math.Min(steps, o.MaxSteps);
-        double target = request.Epsilon;
-        for (int attempt = 0; attempt < 20; attempt++)
+        double? sigma = request.NonPrivate ? null : LedgerNoiseCalibration.NoiseMultiplier(ledger, q, steps)
+            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cannot calibrate DP-SGD noise to epsilon {request.Epsilon}"));
+        return new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
         {
-            var trainer = new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
-            {
-                Private = !request.NonPrivate,
-                SampleRate = q,
-                Steps = steps,
-                ClipNorm = (float)o.ClipNorm,
-                TargetEpsilon = request.NonPrivate ? null : target,
-                Delta = request.Delta,
-                Seed = request.Seed,
-                Accountant = AccountantKind.Pld,
-            }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger);
-            if (trainer.Plan.Stage is null || ledger.EpsilonWith(trainer.Plan.Stage) <= request.Epsilon) return trainer;
-            target *= 0.97;
-        }
-        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cannot calibrate DP-SGD noise to epsilon {request.Epsilon}"));
+            Private = !request.NonPrivate,
+            SampleRate = q,
+            Steps = steps,
+            ClipNorm = (float)o.ClipNorm,
+            NoiseMultiplier = sigma,
+            Delta = request.Delta,
+            Seed = request.Seed,
+            Accountant = AccountantKind.Pld,
+        }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger);
     }
 }

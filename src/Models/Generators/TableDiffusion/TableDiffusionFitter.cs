@@ -156,33 +156,13 @@ public static class TableDiffusionFitter
         return mask;
     }
 
-    /// <summary>
-    /// A trainer whose stage fits into what the ledger has left: σ is the smallest noise multiplier
-    /// (to 0.5 %) whose stage, composed with the ledger's stages by the ledger's own accountant,
-    /// stays within ε — the budget is used, never exceeded. The bracket starts from the RDP
-    /// calibration for the ε left (RDP is looser than the PLD composition, so it is nearly always
-    /// enough), and the bisection prices each candidate stage exactly as the ledger will.
-    /// </summary>
+    /// <summary>A trainer whose σ fits into what the ledger has left (<see cref="LedgerNoiseCalibration"/>).</summary>
     private static DpSgdTrainer CalibratedTrainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
         TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss)
     {
-        double left = request.Epsilon - ledger.TotalEpsilon;
-        if (!(left > 0)) throw TooLittleLeft(request, ledger);
         double q = Math.Min(1.0, (double)batch / data.Records);
         long steps = (long)Math.Ceiling(request.Options.Epochs / q);
-        bool Fits(double sigma) => ledger.EpsilonWith(new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)",
-            new SubsampledGaussianCost(sigma, q, steps))) <= request.Epsilon;
-
-        double high = NoiseCalibrator.NoiseMultiplier(AccountantKind.Rdp, q, steps, left, request.Delta);
-        for (int i = 0; i < 20 && !Fits(high); i++) high *= 1.25;
-        if (!Fits(high)) throw TooLittleLeft(request, ledger);
-        double low = high / 2;
-        for (int i = 0; i < 20 && Fits(low); i++) { high = low; low /= 2; }
-        while (high - low > 5e-3 * high)
-        {
-            double mid = (low + high) / 2;
-            if (Fits(mid)) high = mid; else low = mid;
-        }
+        double high = LedgerNoiseCalibration.NoiseMultiplier(ledger, q, steps) ?? throw TooLittleLeft(request, ledger);
         var trainer = Trainer(backend, width, data, batch, request, ledger, loss, null, high);
         if (trainer.SampleRate != q || trainer.TotalSteps != steps)
         {
