@@ -26,6 +26,9 @@ public abstract class FittedModel
     /// <summary>What the fit did: ε per stage, σ, steps, timings.</summary>
     public abstract FitSummary Summary { get; }
 
+    /// <summary>The values each modelled column can take in sampled rows (public, or DP-released), in schema order.</summary>
+    public abstract IReadOnlyList<ColumnDomain> Domains { get; }
+
     /// <summary>
     /// Whether synthetic copies are draws from this one set of parameters (then between-copy variation
     /// carries no parameter uncertainty and Rubin intervals are too narrow), rather than each from its

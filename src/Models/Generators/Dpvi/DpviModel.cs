@@ -64,6 +64,17 @@ public sealed class DpviModel : FittedModel
     public override bool CopiesFromOneModel => false;
 
     /// <inheritdoc />
+    public override IReadOnlyList<ColumnDomain> Domains => Layout.Columns.Select(name =>
+    {
+        if (Layout.Outcome is { } o && o.Name == name)
+            return new ColumnDomain(name, o.Kind, o.Levels is null ? o.Min : double.NaN, o.Levels is null ? o.Max : double.NaN, o.Levels, false);
+        var c = Layout.Covariates.First(c => c.Name == name);
+        if (!c.IsCategorical) return new ColumnDomain(name, c.Kind, c.Min, c.Max, null, false);
+        // The missing level is written as a missing cell, not as a category.
+        return new ColumnDomain(name, c.Kind, double.NaN, double.NaN, c.HasMissingLevel ? c.Levels!.SkipLast(1).ToArray() : c.Levels, c.HasMissingLevel);
+    }).ToArray();
+
+    /// <inheritdoc />
     public override TableSchema Schema { get; }
 
     /// <summary>Hyper-parameters.</summary>

@@ -40,6 +40,9 @@ public sealed class TableDiffusionModel : FittedModel
     /// <inheritdoc />
     public override bool CopiesFromOneModel => true;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<ColumnDomain> Domains => ColumnDomain.Of(Encoder);
+
     /// <summary>Hyper-parameters.</summary>
     public TableDiffusionOptions Options { get; }
 

@@ -41,6 +41,7 @@ internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 
         public override TableSchema Schema => schema;
         public override PrivacyLedger? Ledger => null;
         public override FitSummary Summary => summary;
+        public override IReadOnlyList<ColumnDomain> Domains => throw new NotSupportedException("the stand-in does not state domains");
         public override bool CopiesFromOneModel => false;
         public override void Save(string path) => throw new NotSupportedException("the stand-in has no model file");
 
@@ -111,6 +112,7 @@ internal sealed class RewritingTwins(Generator inner, Func<int, Table, Table> re
         public override TableSchema Schema => model.Schema;
         public override PrivacyLedger? Ledger => model.Ledger;
         public override FitSummary Summary => model.Summary;
+        public override IReadOnlyList<ColumnDomain> Domains => model.Domains;
         public override bool CopiesFromOneModel => model.CopiesFromOneModel;
         public override void Save(string path) => throw new NotSupportedException("the wrapper has no model file");
 
