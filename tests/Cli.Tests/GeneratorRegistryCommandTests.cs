@@ -71,6 +71,12 @@ public sealed class GeneratorRegistryCommandTests : IDisposable
             parts.AddRange(File.ReadAllLines(P($"part{i}.csv")).Skip(1));
         }
         Assert.Equal(rows.Skip(1), parts);
+
+        // evaluate samples from a model file of any kind as well (the real table's size).
+        var eval = CliRunner.Run("evaluate", "--real", _train, "--model", model, "--seed", "2", "--test", _train, "--label", "event", "--schema", _schema);
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("rows: real 1200, synthetic 1200, test 1200", eval.Out);
+        AssertOneLineRefusal(CliRunner.Run("evaluate", "--real", _train, "--test", _train, "--label", "event"), "give either --synthetic or --model");
     }
 
     [Fact]
