@@ -23,6 +23,8 @@ internal static class FitCommand
         estimate them, like dpvi, refuse the schema naming the column), and the model is trained
         with DP-SGD on the rest, its noise calibrated for exactly the steps run.
         Without --schema, column kinds are inferred and every value is treated as private.
+        The row count is private too: a DP count (a ledger stage, 1/50 of epsilon) sets the sampling
+        rate, the steps and `sample`'s default --rows, unless the schema declares "rows": {{"public": N}}.
         Delta is your choice (default 1e-5); it is never derived from the row count.
 
         Generators (--model; `dpsynth models` also lists their settings, given with --set key=value):
@@ -83,12 +85,17 @@ internal static class FitCommand
             catch (IOException ex) { throw new CliInputException($"{outPath}: cannot write the model file ({ex.Message})"); }
             var t = fitted.Summary;
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fitted {fitted.Description} on {table.RowCount} rows: epsilon {t.Epsilon:0.####} at delta {request.Delta:R} (preprocessing {t.PreprocessingEpsilon:0.####}, training {t.TrainingEpsilon:0.####}); sigma {t.NoiseMultiplier:0.###}, {t.Steps} steps; {backend?.Name ?? "cpu (host)"}; {clock.Elapsed.TotalSeconds:0.0} s"));
+                $"fitted {fitted.Description} on {RowsText(t)}: epsilon {t.Epsilon:0.####} at delta {request.Delta:R} (preprocessing {t.PreprocessingEpsilon:0.####}, training {t.TrainingEpsilon:0.####}); sigma {t.NoiseMultiplier:0.###}, {t.Steps} steps; {backend?.Name ?? "cpu (host)"}; {clock.Elapsed.TotalSeconds:0.0} s"));
             config.Output.WriteLine($"wrote {outPath}");
             return 0;
         });
         return command;
     }
+
+    /// <summary>The row count as the fit released it — a DP count or the declared public one, never the exact N.</summary>
+    internal static string RowsText(FitSummary summary) => summary.RowCount is long rows
+        ? (summary.RowCountPublic ? $"{rows} rows (declared public)" : $"about {rows} rows (DP count)")
+        : "a table of private size";
 
     private static TableSchema LoadSchema(string path)
     {

@@ -22,15 +22,14 @@ internal static class SampleCommand
         concatenated (with a seed, the concatenation equals the unsharded output).
 
         Examples:
-          dpsynth sample adult.dpsynth --rows 32561 -o adult.synthetic.csv
+          dpsynth sample adult.dpsynth -o adult.synthetic.csv
           dpsynth sample adult.dpsynth --rows 1000000 --seed 3 --shard 0/4 -o part0.parquet
         """;
 
     public static Command Create()
     {
         var modelPath = new Argument<string>("MODEL") { Description = "Model file written by `dpsynth fit`." };
-        var rows = NumberOptions.Long("--rows", "Rows to generate (all shards together).");
-        rows.Required = true;
+        var rows = NumberOptions.Long("--rows", "Rows to generate (all shards together); default: the row count the fit used (a DP count, or the count the schema declared public).");
         var output = new Option<string>("--output", "-o") { Description = "Output file: .csv or .parquet.", Required = true };
         var seed = NumberOptions.Long("--seed", "Seed of the sampling noise (reproducible); default: OS CSPRNG.");
         var shard = new Option<string?>("--shard") { Description = "i/n: produce shard i (0-based) of n." };
@@ -41,15 +40,20 @@ internal static class SampleCommand
         {
             var clock = Stopwatch.StartNew();
             var (index, count) = ParseShard(parse.GetValue(shard));
-            var request = new SampleRequest(parse.GetValue(rows)!.Value,
-                parse.GetValue(seed) is long s ? unchecked((ulong)s) : null, index, count);
-            request.Validate();
+            long? givenRows = parse.GetValue(rows);
+            ulong? sampleSeed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null;
+            if (givenRows is long g) new SampleRequest(g, sampleSeed, index, count).Validate();
             string outPath = parse.GetValue(output)!;
             TableFileType.FromExtension(outPath); // refuse an unknown output format before any work
             string path = parse.GetValue(modelPath)!;
             // Any registered kind, by the kind the file records. A bad file is refused with one line, exit 2.
             // Sampling is post-processing: the ledger is not read.
             var model = GeneratorRegistry.Load(path, readLedger: false);
+            // Without --rows: the fit's DP (or declared public) row count — never the exact private N.
+            long total = givenRows ?? model.Summary.RowCount
+                ?? throw new CliInputException($"{path}: the model file records no row count (written by an older version); give --rows");
+            var request = new SampleRequest(total, sampleSeed, index, count);
+            request.Validate();
             using var backend = GeneratorRegistry.Get(model.Kind).UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             long written;
             try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(request, backend))); }

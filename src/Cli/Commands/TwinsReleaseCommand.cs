@@ -30,8 +30,8 @@ internal static class TwinsReleaseCommand
         synthetic datasets from it. DIR receives model.dpsynth, ledger.json, twin_1.csv ..
         twin_M.csv, release.json and caveats.txt. Sampling is post-processing and costs no budget.
 
-        Each copy has the party's row count unless --rows declares a public one; without --rows the
-        row count is released as well (caveats.txt says so).
+        Each copy has the fit's DP row count (a ledger stage, or the schema's declared public count)
+        unless --rows declares a public one; the party's exact row count is never released.
 
         Generators (--generator; `dpsynth models` lists them all with their settings, given with --set):
           dpvi (default)  the twin generator of Prediger et al. (2023): a mixture of independent
@@ -58,7 +58,7 @@ internal static class TwinsReleaseCommand
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
         var copies = NumberOptions.Long("--copies", "Number of synthetic datasets M to release (>= 2, as pooling needs).");
         copies.Required = true;
-        var rows = NumberOptions.Long("--rows", "Declared (public) rows per copy; default: the party's row count, which is then released.");
+        var rows = NumberOptions.Long("--rows", "Declared (public) rows per copy; default: the fit's DP row count (or the schema's declared public count).");
         var generatorOptions = new GeneratorOptions("--generator", DpviModel.KindName, "Twin generator")
             .Number("--epochs", "epochs", "Override the generator's epochs (noise is calibrated for the steps this gives).")
             .Text("--outcome", "outcome", "dpvi: the outcome column (default: the schema's label column).")
@@ -94,14 +94,14 @@ internal static class TwinsReleaseCommand
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
-            long n = declaredRows ?? table.RowCount;
 
             // Refuse a schema the generator cannot use (e.g. dpvi without public category sets) before any training.
             try { generator.Validate(schema, request); }
             catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose another --generator: `dpsynth models` says which estimate them with DP)"); }
             using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             var fitted = generator.Fit(table, schema, request, backend);
-            var release = new ReleaseFacts(fitted.Description, (int)m, n, declaredRows is not null, eps, del,
+            long n = declaredRows ?? fitted.Summary.RowCount ?? throw new InvalidOperationException("The fit recorded no row count.");
+            var release = new ReleaseFacts(fitted.Description, (int)m, n, declaredRows is not null || fitted.Summary.RowCountPublic, eps, del,
                 fitted.Summary.Epsilon, seedValue, fitted.CopiesFromOneModel);
             string deviceName = backend?.Name ?? "cpu (host)";
             WriteDirectory(dir, temp =>
@@ -114,7 +114,7 @@ internal static class TwinsReleaseCommand
                 WriteFacts(temp, release);
             });
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {table.RowCount} rows: epsilon {release.SpentEpsilon:0.####} at delta {del:R}; {deviceName}; {clock.Elapsed.TotalSeconds:0.0} s"));
+                $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {FitCommand.RowsText(fitted.Summary)}: epsilon {release.SpentEpsilon:0.####} at delta {del:R}; {deviceName}; {clock.Elapsed.TotalSeconds:0.0} s"));
             config.Output.WriteLine($"wrote {dir}");
             foreach (var line in release.Caveats()) config.Output.WriteLine($"caveat: {line}");
             return 0;
@@ -181,7 +181,7 @@ internal static class TwinsReleaseCommand
                 : $"Generator: {Generator}. Each of the {Copies} datasets comes from its own draw of the model's parameters from the DP variational posterior (separate posterior draws), so between-copy variation carries the generator's parameter uncertainty, as Rubin's rules for fully synthetic data assume.";
             yield return RowsDeclared
                 ? $"Each copy has the declared (public) row count {Rows}."
-                : $"Each copy has the party's row count ({Rows}), so that count is released too (outside the DP guarantee).";
+                : $"Each copy has the fit's DP row count ({Rows}), a stage of the ledger; the exact row count is not released.";
             yield return string.Create(CultureInfo.InvariantCulture, $"Privacy: ({SpentEpsilon:0.####}, {Delta:R})-DP under add/remove-one neighbours; see ledger.json.");
             if (Seed is not null) yield return "A user seed was given: the noise is reproducible and not secret (for tests and experiments only).";
         }

@@ -17,8 +17,8 @@ public sealed record FitTimings(double PreprocessingSeconds, double TrainingSeco
 
 /// <summary>
 /// What a fit did, in typed form, for reports and model files: ε/δ spent (in all and per ledger
-/// stage), the DP-SGD run (σ, q, steps, clip) and timings. Holds only public values and releases
-/// of the ledger — no row count, no loss.
+/// stage), the DP-SGD run (σ, q, steps, clip), the DP (or declared) row count and timings. Holds only
+/// public values and releases of the ledger — no exact row count, no loss.
 /// </summary>
 public sealed record FitSummary
 {
@@ -45,6 +45,16 @@ public sealed record FitSummary
 
     /// <summary>Per-example clip norm C.</summary>
     public double ClipNorm { get; init; }
+
+    /// <summary>
+    /// The row count the fit used: a DP release of N (a ledger stage) or the count the schema declared
+    /// public — never the exact N of a private table. The default number of rows <c>sample</c> writes.
+    /// Null for model files written before it was recorded.
+    /// </summary>
+    public long? RowCount { get; init; }
+
+    /// <summary>Whether <see cref="RowCount"/> was declared public by the schema (else it is a DP count).</summary>
+    public bool RowCountPublic { get; init; }
 
     /// <summary>Whether all noise came from the OS CSPRNG (false with a user seed).</summary>
     public bool SecureRandomness { get; init; }
@@ -86,6 +96,11 @@ public sealed record FitSummary
             ["delta"] = Delta,
             ["secure_randomness"] = SecureRandomness,
         };
+        if (RowCount is long rows)
+        {
+            o["rows"] = rows;
+            o["rows_public"] = RowCountPublic;
+        }
         if (Timings is { } t)
         {
             o["preprocessing_seconds"] = t.PreprocessingSeconds;
@@ -113,6 +128,8 @@ public sealed record FitSummary
             Steps = (long)D("steps"),
             ClipNorm = D("clip_norm"),
             SecureRandomness = o["secure_randomness"] is JsonValue s && s.TryGetValue(out bool secure) && secure,
+            RowCount = Optional("rows") is double rows ? (long)rows : null,
+            RowCountPublic = o["rows_public"] is JsonValue rp && rp.TryGetValue(out bool rowsPublic) && rowsPublic,
             Stages = ledger is null ? [] : StagesOf(ledger),
             Timings = pre is double p && train is double t ? new FitTimings(p, t) : null,
         };

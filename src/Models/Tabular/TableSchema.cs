@@ -9,8 +9,13 @@ namespace DpSynth.Models.Tabular;
 /// </summary>
 /// <param name="Columns">The columns, by name; their order need not match the file's.</param>
 /// <param name="MissingMarkers">Cell texts that mean "missing" besides the empty cell; null for the defaults (NA, ?).</param>
-public sealed record TableSchema(IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<string>? MissingMarkers = null)
+/// <param name="Rows">The row count, when the user declares it public (<c>"rows": {"public": N}</c>); null: N is private and a DP count is released.</param>
+public sealed record TableSchema(IReadOnlyList<ColumnSchema> Columns, IReadOnlyList<string>? MissingMarkers = null, DeclaredRows? Rows = null)
 {
+    /// <summary>The row count declared public, or null (then N is private).</summary>
+    [JsonIgnore]
+    public long? PublicRowCount => Rows?.Public;
+
     /// <summary>The column called <paramref name="name"/>, or null.</summary>
     public ColumnSchema? Find(string name)
     {
@@ -61,3 +66,7 @@ public sealed record DeclaredBounds(double Min, double Max, bool Public);
 /// other values are merged into one "other" category.
 /// </param>
 public sealed record DeclaredCategories(IReadOnlyList<string> Values, bool Public, bool Closed = true);
+
+/// <summary>A row count the user declares public in the schema; fits then use it instead of releasing a DP count, and refuse a table of another size.</summary>
+/// <param name="Public">The number of rows, ≥ 1.</param>
+public sealed record DeclaredRows(long Public);

@@ -54,6 +54,8 @@ public static class TableSchemaJson
     private static void Validate(TableSchema schema, string file)
     {
         if (schema.Columns.Count == 0) throw new TableFormatException(file, 0, null, "at least one column in \"columns\"");
+        if (schema.Rows is { } rows && rows.Public is < 1 or > int.MaxValue)
+            throw new TableFormatException(file, 0, null, $"\"rows\": {{\"public\": N}} with 1 <= N <= {int.MaxValue}");
         var names = new HashSet<string>(StringComparer.Ordinal);
         int labels = 0;
         foreach (var c in schema.Columns)

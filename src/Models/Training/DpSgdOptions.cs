@@ -28,6 +28,13 @@ public sealed record DpSgdOptions
     /// <summary>Expected batch size q·N, from which q is derived when <see cref="SampleRate"/> is not given.</summary>
     public int? ExpectedBatchSize { get; init; }
 
+    /// <summary>
+    /// The public record count Ñ the run was sized with (a DP count or one declared public): q·Ñ
+    /// normalises each step's noisy gradient sum and is recorded as the expected batch size. Null
+    /// uses the exact record count — for non-private runs and tests only, since it would release N.
+    /// </summary>
+    public double? PublicRecords { get; init; }
+
     /// <summary>Number of steps; alternatively <see cref="Epochs"/>.</summary>
     public long? Steps { get; init; }
 

@@ -39,9 +39,10 @@ public sealed class DpSgdPlan
         SampleRate = options.SampleRate ?? (options.ExpectedBatchSize is int b ? (double)b / records
             : throw new ArgumentException("Give a sample rate or an expected batch size."));
         if (!(SampleRate > 0 && SampleRate <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), $"Sample rate must be in (0, 1], got {SampleRate.ToString(CultureInfo.InvariantCulture)} ({records} records).");
+            throw new ArgumentOutOfRangeException(nameof(options), $"Sample rate must be in (0, 1], got {SampleRate.ToString(CultureInfo.InvariantCulture)}.");
         TotalSteps = options.Steps ?? (options.Epochs is double e ? (long)Math.Ceiling(e / SampleRate)
             : throw new ArgumentException("Give the number of steps or epochs."));
+        ExpectedBatchSize = SampleRate * (options.PublicRecords ?? records);
         if (TotalSteps < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Training needs at least one step, got {TotalSteps}.");
 
         if (options.Private)
@@ -51,18 +52,17 @@ public sealed class DpSgdPlan
             NoiseMultiplier = options.NoiseMultiplier ?? (options.TargetEpsilon is double eps
                 ? NoiseCalibrator.NoiseMultiplier(options.Accountant, SampleRate, TotalSteps, eps, delta)
                 : throw new ArgumentException("A private run needs a noise multiplier or a target ε."));
-            Stage = new LedgerStage("training", Mechanism, new SubsampledGaussianCost(NoiseMultiplier, SampleRate, TotalSteps))
+            var parameters = new Dictionary<string, double>
             {
-                Parameters = new Dictionary<string, double>
-                {
-                    ["noise_multiplier"] = NoiseMultiplier,
-                    ["sample_rate"] = SampleRate,
-                    ["steps"] = TotalSteps,
-                    ["clip_norm"] = options.ClipNorm,
-                    ["expected_batch_size"] = SampleRate * records,
-                    ["rows_per_example"] = rowsPerRecord,
-                },
+                ["noise_multiplier"] = NoiseMultiplier,
+                ["sample_rate"] = SampleRate,
+                ["steps"] = TotalSteps,
+                ["clip_norm"] = options.ClipNorm,
+                ["rows_per_example"] = rowsPerRecord,
             };
+            // q·Ñ is public; q·N would release the exact N, so it is not recorded without Ñ.
+            if (options.PublicRecords is not null) parameters["expected_batch_size"] = ExpectedBatchSize;
+            Stage = new LedgerStage("training", Mechanism, new SubsampledGaussianCost(NoiseMultiplier, SampleRate, TotalSteps)) { Parameters = parameters };
         }
 
         if (ledger is not null && options.Private && options.Seed is not null && ledger.Randomness.Kind == Privacy.Randomness.RandomnessKind.Csprng)
@@ -79,6 +79,9 @@ public sealed class DpSgdPlan
 
     /// <summary>Poisson sampling rate q.</summary>
     public double SampleRate { get; }
+
+    /// <summary>q·Ñ (<see cref="DpSgdOptions.PublicRecords"/>, else q·N): the divisor of each step's noisy gradient sum.</summary>
+    public double ExpectedBatchSize { get; }
 
     /// <summary>Steps planned (and calibrated for).</summary>
     public long TotalSteps { get; }

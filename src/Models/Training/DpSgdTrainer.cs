@@ -96,7 +96,7 @@ public sealed class DpSgdTrainer : IDisposable
         if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
         long interval = Options.ProgressInterval > 0 ? Options.ProgressInterval : Math.Max(1, TotalSteps / 100);
         ulong noisePerStep = (ulong)Network.Parameters.Length;
-        float scale = (float)(1.0 / _sampler.ExpectedBatchSize);
+        float scale = (float)(1.0 / Plan.ExpectedBatchSize);
         float noiseStd = (float)Plan.NoiseStd;
         float clip = (float)Plan.ClipNorm;
         while (Step < end)

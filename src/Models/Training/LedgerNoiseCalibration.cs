@@ -1,48 +1,15 @@
-using DpSynth.Privacy;
-using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
 
 namespace DpSynth.Models.Training;
 
 /// <summary>
-/// The noise multiplier of a DP-SGD run that must fit into what a ledger has left: the smallest σ
-/// whose Poisson-subsampled Gaussian stage (q, steps), composed with the ledger's stages by the
-/// ledger's own accountant, stays within the budget's ε — used, never exceeded.
+/// Kept for callers that calibrate a DP-SGD run against a ledger directly; the maths lives in
+/// <see cref="LedgerCalibration"/> (src/Privacy), which <see cref="PrivacyPlan"/> uses.
 /// </summary>
 public static class LedgerNoiseCalibration
 {
-    /// <summary>
-    /// σ for the run, or null when no σ fits (the ledger has too little left). An empty ledger gets
-    /// the PLD calibration for the whole budget. Otherwise σ is bisected to 0.5 % from a bracket
-    /// that starts at the RDP calibration for the ε left (RDP is looser than PLD composition, so it
-    /// nearly always fits), each candidate priced exactly as the ledger will price it.
-    /// </summary>
-    /// <param name="ledger">The ledger the run's stage will be spent on.</param>
-    /// <param name="sampleRate">Poisson sampling rate q.</param>
-    /// <param name="steps">Steps the run will take.</param>
-    public static double? NoiseMultiplier(PrivacyLedger ledger, double sampleRate, long steps)
-    {
-        double epsilon = ledger.Budget.Epsilon, delta = ledger.Budget.Delta;
-        bool Fits(double sigma) => ledger.EpsilonWith(new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)",
-            new SubsampledGaussianCost(sigma, sampleRate, steps))) <= epsilon;
-
-        if (ledger.Stages.Count == 0)
-        {
-            double exact = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, sampleRate, steps, epsilon, delta);
-            if (Fits(exact)) return exact;
-        }
-        double left = epsilon - ledger.TotalEpsilon;
-        if (!(left > 0)) return null;
-        double high = NoiseCalibrator.NoiseMultiplier(AccountantKind.Rdp, sampleRate, steps, left, delta);
-        for (int i = 0; i < 20 && !Fits(high); i++) high *= 1.25;
-        if (!Fits(high)) return null;
-        double low = high / 2;
-        for (int i = 0; i < 20 && Fits(low); i++) { high = low; low /= 2; }
-        while (high - low > 5e-3 * high)
-        {
-            double mid = (low + high) / 2;
-            if (Fits(mid)) high = mid; else low = mid;
-        }
-        return high;
-    }
+    /// <summary>σ for the run, or null when no σ fits (<see cref="LedgerCalibration.NoiseMultiplier"/>).</summary>
+    public static double? NoiseMultiplier(PrivacyLedger ledger, double sampleRate, long steps) =>
+        LedgerCalibration.NoiseMultiplier(ledger, sampleRate, steps);
 }

@@ -28,7 +28,7 @@ public sealed class PerExampleDpSgdTrainer
     private readonly NoiseKey _objectiveKey;
 
     /// <summary>The stream of the run's key handed to the objective for its own randomness (reparameterisation draws).</summary>
-    public const ulong ObjectiveStream = 0x4F424A4543540000UL; // "OBJECT\0\0"
+    public const ulong ObjectiveStream = NoiseStreams.Objective;
 
     /// <summary>Plans the run (σ calibrated before any data is read) and takes the initial parameters.</summary>
     /// <param name="objective">The per-example objective.</param>
@@ -83,7 +83,7 @@ public sealed class PerExampleDpSgdTrainer
         if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
         var options = Plan.Options;
         long interval = options.ProgressInterval > 0 ? options.ProgressInterval : Math.Max(1, Plan.TotalSteps / 100);
-        double scale = 1.0 / _sampler.ExpectedBatchSize;
+        double scale = 1.0 / Plan.ExpectedBatchSize;
         double noiseStd = Plan.NoiseStd, clip = Plan.ClipNorm;
         ulong noisePerStep = (ulong)_parameters.Length;
         while (Step < end)

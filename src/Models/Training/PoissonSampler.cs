@@ -16,7 +16,7 @@ namespace DpSynth.Models.Training;
 public sealed class PoissonSampler
 {
     /// <summary>The ChaCha20 stream id reserved for sampling (noise uses the key's own stream).</summary>
-    public const ulong SamplingStream = 0x504F4953534F4E00UL; // "POISSON\0"
+    public const ulong SamplingStream = NoiseStreams.PoissonSampling;
 
     private readonly NoiseKey _key;
     private readonly int[] _indices;

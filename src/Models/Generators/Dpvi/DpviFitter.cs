@@ -6,6 +6,7 @@ using DpSynth.Models.Tabular;
 using DpSynth.Models.Training;
 using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
 using DpSynth.Privacy.Randomness;
 
 namespace DpSynth.Models.Generators.Dpvi;
@@ -29,7 +30,7 @@ namespace DpSynth.Models.Generators.Dpvi;
 public static class DpviFitter
 {
     /// <summary>The ChaCha20 stream of the (data-independent) initial posterior means.</summary>
-    public const ulong InitStream = 0x4450564949000000UL; // "DPVII"
+    public const ulong InitStream = NoiseStreams.DpviInit;
 
     /// <summary>Fits a model.</summary>
     /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
@@ -47,14 +48,16 @@ public static class DpviFitter
         long start = Stopwatch.GetTimestamp();
         var options = request.Options;
         var layout = DpviLayout.Create(schema, request.Outcome, request.Family, options, request.SchemaFile);
-        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: DPVI needs at least 2 rows, got {table.RowCount}");
+        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: DPVI needs at least 2 rows");
         var data = DpviData.Encode(table, layout);
-        var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
-        var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
-        var objective = new DpviObjective(layout, data, options);
+        // The row count is the plan's only stage before training (everything else is public); the
+        // ELBO's 1/N scale, q and the steps all come from it.
+        var plan = FitPlanning.Start(table, schema, request.Epsilon, request.Delta, request.Seed, new PlanShares());
+        var ledger = plan.Ledger;
+        var objective = new DpviObjective(layout, data, options, plan.RowCount.Rows);
         var initial = InitialParameters(layout, options, request.Seed);
 
-        var trainer = CalibratedTrainer(objective, initial, data.Rows, request, ledger);
+        var (trainer, composedProgress) = CalibratedTrainer(objective, initial, plan, request, progress);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
         long total = trainer.Plan.TotalSteps;
@@ -68,7 +71,7 @@ public static class DpviFitter
             var current = t.Parameters;
             for (int j = 0; j < average.Length; j++) average[j] += (current[j] - average[j]) / averaged;
         };
-        var record = trainer.Train(progress, cancellation);
+        var record = trainer.Train(composedProgress, cancellation);
         int p = layout.ParameterCount;
         ReadOnlySpan<double> w = averaged > 0 ? average : trainer.Parameters;
         var mean = new float[p];
@@ -88,6 +91,8 @@ public static class DpviFitter
             Steps = record.StepsRun,
             ClipNorm = record.ClipNorm,
             SecureRandomness = record.SecureRandomness,
+            RowCount = plan.RowCount.Rows,
+            RowCountPublic = plan.RowCount.IsPublic,
             Stages = FitSummary.StagesOf(ledger),
             Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
         };
@@ -123,29 +128,28 @@ public static class DpviFitter
     }
 
     /// <summary>
-    /// A trainer whose stage fits the budget: σ is calibrated for ε (the only stage: everything
-    /// else is public); should the ledger's composition come out above ε by the calibrator's
-    /// tolerance, the target is lowered until it fits — the budget is never exceeded.
+    /// A trainer for the plan's q and steps (from the released row count), σ calibrated against what
+    /// the ledger has left after the row count — the budget is never exceeded — and progress reporting
+    /// the ledger's composed ε.
     /// </summary>
-    private static PerExampleDpSgdTrainer CalibratedTrainer(DpviObjective objective, double[] initial, int rows, DpviFitRequest request, PrivacyLedger ledger)
+    private static (PerExampleDpSgdTrainer, IProgress<TrainingProgress>?) CalibratedTrainer(DpviObjective objective, double[] initial,
+        PrivacyPlan plan, DpviFitRequest request, IProgress<TrainingProgress>? progress)
     {
         var o = request.Options;
-        int batch = Math.Min(o.ExpectedBatchSize, rows);
-        double q = (double)batch / rows;
-        long steps = (long)Math.Ceiling(o.Epochs / q);
-        if (o.MaxSteps > 0) steps = Math.Min(steps, o.MaxSteps);
-        double? sigma = request.NonPrivate ? null : LedgerNoiseCalibration.NoiseMultiplier(ledger, q, steps)
-            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"cannot calibrate DP-SGD noise to epsilon {request.Epsilon}"));
-        return new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
+        var (q, steps) = plan.Sampling(o.ExpectedBatchSize, o.Epochs, o.MaxSteps);
+        double? sigma = request.NonPrivate ? null : plan.TrainingNoiseMultiplier(q, steps);
+        var trainer = new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
         {
             Private = !request.NonPrivate,
             SampleRate = q,
             Steps = steps,
+            PublicRecords = plan.RowCount.Rows,
             ClipNorm = (float)o.ClipNorm,
             NoiseMultiplier = sigma,
             Delta = request.Delta,
             Seed = request.Seed,
             Accountant = AccountantKind.Pld,
-        }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger);
+        }, new AdamParameters(LearningRate: (float)o.LearningRate), plan.Ledger);
+        return (trainer, sigma is double s ? FitPlanning.ComposedProgress(plan, s, q, progress) : progress);
     }
 }

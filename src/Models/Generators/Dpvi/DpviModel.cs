@@ -21,10 +21,10 @@ public sealed class DpviModel : FittedModel
     private const string MeanTensor = "variational.mu", RhoTensor = "variational.rho";
 
     /// <summary>The ChaCha20 stream of a copy's posterior draw θ⁽ᵐ⁾ (element m·P + j is coordinate j of copy m).</summary>
-    public const ulong PosteriorStream = 0x4450564950000000UL; // "DPVIP"
+    public const ulong PosteriorStream = NoiseStreams.DpviPosterior;
 
     /// <summary>The first ChaCha20 stream of the copies' rows (copy m uses this + m).</summary>
-    public const ulong RowStream = 0x4450564952000000UL; // "DPVIR"
+    public const ulong RowStream = NoiseStreams.DpviRows;
 
     /// <summary>
     /// Rows per block of the row stream: global rows b·R .. (b+1)·R − 1 draw from ChaCha20 blocks

@@ -18,6 +18,7 @@ namespace DpSynth.Models.Generators.Dpvi;
 /// </summary>
 public sealed class DpviObjective : IPerExampleObjective
 {
+    private readonly double _population;
     private readonly DpviLayout _layout;
     private readonly DpviData _data;
     private readonly DpviOptions _options;
@@ -28,8 +29,13 @@ public sealed class DpviObjective : IPerExampleObjective
     private readonly float[] _draw;
 
     /// <summary>Creates the objective over the encoded private data.</summary>
-    public DpviObjective(DpviLayout layout, DpviData data, DpviOptions options)
+    /// <param name="layout">The public layout.</param>
+    /// <param name="data">The encoded private rows.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="population">The public record count Ñ (DP or declared) that scales the prior and entropy terms by 1/Ñ; null uses the exact N (tests only: it would make the per-example objective depend on N).</param>
+    public DpviObjective(DpviLayout layout, DpviData data, DpviOptions options, double? population = null)
     {
+        _population = population ?? data.Rows;
         _layout = layout;
         _data = data;
         _options = options;
@@ -205,7 +211,7 @@ public sealed class DpviObjective : IPerExampleObjective
     {
         var gp = _prior;
         PriorGradient(gp);
-        double scale = 1.0 / _data.Rows;
+        double scale = 1.0 / _population;
         for (int j = 0; j < _p; j++)
         {
             gradient[j] += scale * gp[j];
@@ -218,7 +224,7 @@ public sealed class DpviObjective : IPerExampleObjective
     {
         double entropy = 0;
         for (int j = 0; j < _p; j++) entropy += Math.Log(_softplus[j]);
-        return (-LogPrior() - entropy) / _data.Rows;
+        return (-LogPrior() - entropy) / _population;
     }
 
     /// <summary>ln p(θ) of the current θ: ALR-Dirichlet priors on the simplices, Gaussian priors elsewhere (normalised).</summary>

@@ -12,7 +12,7 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 public sealed class DiffusionBatchSource : IBatchSource
 {
     /// <summary>Stream id of the forward-process noise, apart from the trainer's and the sampler's streams.</summary>
-    public const ulong ForwardNoiseStream = 0x4446464E4F495345UL; // "DFFNOISE"
+    public const ulong ForwardNoiseStream = NoiseStreams.DiffusionForwardNoise;
 
     private readonly float[] _rows;
     private readonly float[] _signal, _scales;
@@ -84,7 +84,7 @@ public sealed class DiffusionBatchSource : IBatchSource
     public int TargetWidth { get; }
 
     /// <summary>Stream id of the uniforms that choose each record's levels when not every level is used.</summary>
-    public const ulong LevelChoiceStream = 0x4C4556454C534554UL; // "LEVELSET"
+    public const ulong LevelChoiceStream = NoiseStreams.DiffusionLevelChoice;
 
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> records, Span<float> inputs, Span<float> targets, long step)

@@ -8,6 +8,7 @@ using DpSynth.Models.Training;
 using DpSynth.Privacy;
 using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
 using DpSynth.Privacy.Randomness;
 
 namespace DpSynth.Models.Generators.TableDiffusion;
@@ -50,8 +51,9 @@ public sealed record TableDiffusionFitRequest
 }
 
 /// <summary>
-/// Fits TableDiffusion on a private table: the encoder's private statistics first (each a ledger
-/// stage from the preprocessing share of ε), then DP-SGD on the denoiser with σ calibrated for
+/// Fits TableDiffusion on a private table through a <see cref="PrivacyPlan"/>: the row count first
+/// (a DP count unless the schema declares it public), the encoder's private statistics (each a ledger
+/// stage from the preprocessing share of ε) and the span marginals, then DP-SGD on the denoiser with σ calibrated for
 /// exactly the steps that run from the ε left, so that the ledger's composed ε stays within the
 /// budget. δ is the user's throughout.
 /// </summary>
@@ -73,25 +75,30 @@ public static class TableDiffusionFitter
         request.Validate();
         long start = Stopwatch.GetTimestamp();
         var options = request.Options;
-        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows, got {table.RowCount}");
-        var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
-        var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
+        if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows");
+        // The plan's first stage is the row count (DP, or declared public): q and the steps come from it.
+        var plan = FitPlanning.Start(table, schema, request.Epsilon, request.Delta, request.Seed, new PlanShares
+        {
+            Preprocessing = request.PreprocessingShare,
+            Marginals = options.MarginalsShare,
+        });
+        var ledger = plan.Ledger;
 
         var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
         {
             Numeric = options.NumericEncoding,
-            Epsilon = request.Epsilon * request.PreprocessingShare,
+            Epsilon = plan.PreprocessingEpsilon,
             SearchRange = request.SearchRange,
-            Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
+            Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
             SchemaFile = request.SchemaFile,
         }, ledger);
         var encoded = encoder.Encode(table);
 
         float[]? marginals = null;
-        if (options.MarginalsShare > 0 && encoder.SoftmaxSpans.Count > 0)
+        if (plan.MarginalsEpsilon > 0 && encoder.SoftmaxSpans.Count > 0)
         {
-            double sigma = SpanMarginals.Sigma(request.Epsilon * options.MarginalsShare, request.Delta, encoder.SoftmaxSpans);
-            IRandomSource random = request.Seed is ulong ms ? new SeededRandomSource(ms ^ MarginalsSeedSalt) : new CryptoRandomSource();
+            double sigma = SpanMarginals.Sigma(plan.MarginalsEpsilon, request.Delta, encoder.SoftmaxSpans);
+            IRandomSource random = request.Seed is ulong ms ? new SeededRandomSource(ms ^ NoiseStreams.MarginalsSalt) : new CryptoRandomSource();
             marginals = SpanMarginals.Release(encoded, sigma, random, ledger);
         }
         double preprocessing = ledger.TotalEpsilon;
@@ -100,7 +107,6 @@ public static class TableDiffusionFitter
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
         var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
             options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput, options.LevelsPerRecord);
-        int batch = Math.Min(options.ExpectedBatchSize, encoded.Rows);
 
         // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).
         using var weights = options.Target == DiffusionTarget.Start ? backend.Allocate(1, encoded.Width).Storage : null;
@@ -112,11 +118,14 @@ public static class TableDiffusionFitter
             loss = new MixedSpanLoss(w, encoder.SoftmaxSpans);
         }
 
-        using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger, loss);
+        var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
+        double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
+        var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
+        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
-        var record = trainer.Train(progress, cancellation);
+        var record = trainer.Train(composedProgress, cancellation);
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
 
@@ -131,14 +140,13 @@ public static class TableDiffusionFitter
             Steps = record.StepsRun,
             ClipNorm = record.ClipNorm,
             SecureRandomness = record.SecureRandomness,
+            RowCount = plan.RowCount.Rows,
+            RowCountPublic = plan.RowCount.IsPublic,
             Stages = FitSummary.StagesOf(ledger),
             Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
         };
         return new TableDiffusionModel(options, encoder, schema, parameters, ledger, summary) { SpanMarginals = marginals };
     }
-
-    /// <summary>Keeps the marginals' seeded randomness apart from the encoder's.</summary>
-    private const ulong MarginalsSeedSalt = 0x4D415247494E414CUL; // "MARGINAL"
 
     private static void StartHeadFromMarginals(Network network, float[] marginals, ColumnSpans spans)
     {
@@ -160,37 +168,19 @@ public static class TableDiffusionFitter
         return mask;
     }
 
-    /// <summary>A trainer whose σ fits into what the ledger has left (<see cref="LedgerNoiseCalibration"/>).</summary>
-    private static DpSgdTrainer CalibratedTrainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss)
-    {
-        double q = Math.Min(1.0, (double)batch / data.Records);
-        long steps = (long)Math.Ceiling(request.Options.Epochs / q);
-        double high = LedgerNoiseCalibration.NoiseMultiplier(ledger, q, steps) ?? throw TooLittleLeft(request, ledger);
-        var trainer = Trainer(backend, width, data, batch, request, ledger, loss, null, high);
-        if (trainer.SampleRate != q || trainer.TotalSteps != steps)
-        {
-            trainer.Dispose();
-            throw new InvalidOperationException("The trainer's sampling differs from the one its noise was calibrated for.");
-        }
-        return trainer;
-    }
-
-    private static ArgumentException TooLittleLeft(TableDiffusionFitRequest request, PrivacyLedger ledger) => new(string.Create(CultureInfo.InvariantCulture,
-        $"preprocessing spent epsilon {ledger.TotalEpsilon:0.####} of {request.Epsilon}; too little is left to train"));
-
-    private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data, int batch,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double? targetEpsilon, double? noiseMultiplier)
+    /// <summary>A trainer for the plan's q, steps and σ (calibrated against the ledger by the plan).</summary>
+    private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data,
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords)
     {
         var o = request.Options;
         return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
             new AdamOptimizer(new AdamParameters(LearningRate: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2)),
             new DpSgdOptions
             {
-                ExpectedBatchSize = batch,
-                Epochs = o.Epochs,
+                SampleRate = sampleRate,
+                Steps = steps,
+                PublicRecords = publicRecords,
                 ClipNorm = o.ClipNorm,
-                TargetEpsilon = targetEpsilon,
                 NoiseMultiplier = noiseMultiplier,
                 Delta = request.Delta,
                 Seed = request.Seed,

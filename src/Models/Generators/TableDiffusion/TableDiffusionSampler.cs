@@ -24,7 +24,7 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 public static class TableDiffusionSampler
 {
     /// <summary>Stream id of the sampling noise, apart from training and forward-process noise.</summary>
-    public const ulong SamplingStream = 0x53414D504C494E47UL; // "SAMPLING"
+    public const ulong SamplingStream = NoiseStreams.DiffusionSampling;
 
     /// <summary>Yields the shard's rows in batches of at most <paramref name="batchRows"/> rows.</summary>
     /// <exception cref="ArgumentException">The request is invalid or the weights do not fit the denoiser.</exception>
@@ -103,13 +103,13 @@ public static class TableDiffusionSampler
     internal const int CalibrationRows = 2048;
 
     /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
-    public const ulong CalibrationStream = 0x43414C4942524154UL; // "CALIBRAT"
+    public const ulong CalibrationStream = NoiseStreams.DiffusionCalibration;
 
     /// <summary>Stream id of the uniforms that draw categories from the predicted softmax.</summary>
-    public const ulong CategoryStream = 0x43415445474F5259UL; // "CATEGORY"
+    public const ulong CategoryStream = NoiseStreams.DiffusionCategory;
 
     /// <summary>Stream id of the uniforms that place values inside their numeric bins.</summary>
-    public const ulong BinPositionStream = 0x42494E504F534954UL; // "BINPOSIT"
+    public const ulong BinPositionStream = NoiseStreams.DiffusionBinPosition;
 
     /// <summary>Uniforms placing the binned values of global rows start..start+n−1 (addressed by global row, so shards agree); null without binned columns.</summary>
     private static float[]? BinPositions(NoiseKey key, TableEncoder encoder, long start, int n)

@@ -1,13 +1,13 @@
 using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
 
 namespace DpSynth.Models.Tabular;
 
 /// <summary>
 /// Splits the encoder's ε share evenly between its DP stages in zero-concentrated DP: ε at the
-/// ledger's δ is turned into ρ with ε = ρ + 2√(ρ·ln(1/δ)) (Bun &amp; Steinke 2016, Prop. 1.3), and
-/// each stage gets ρ/k — a discrete Gaussian histogram with σ = √(1/(2ρₛ)) (Canonne, Kamath &amp;
-/// Steinke 2020) and m exponential-mechanism quantiles with ε = √(8ρₛ/m) each (Cesar &amp; Rogers
-/// 2021). The conversion is conservative; the ledger's accountant reports the exact composition.
+/// ledger's δ is turned into ρ and each stage gets ρ/k — a discrete Gaussian histogram or m
+/// exponential-mechanism quantiles. The conversions are the privacy plan's
+/// (<see cref="ZcdpConversion"/>); the ledger's accountant reports the exact composition.
 /// </summary>
 internal sealed class BudgetSplit
 {
@@ -24,10 +24,10 @@ internal sealed class BudgetSplit
     public double DiscoveryDeltaEach { get; }
 
     /// <summary>Noise scale of a sensitivity-1 histogram stage.</summary>
-    public double HistogramSigma => Math.Sqrt(1 / (2 * RhoPerStage));
+    public double HistogramSigma => ZcdpConversion.GaussianSigma(RhoPerStage);
 
     /// <summary>ε of each of <paramref name="count"/> quantiles released in one stage.</summary>
-    public double QuantileEpsilon(int count) => Math.Sqrt(8 * RhoPerStage / count);
+    public double QuantileEpsilon(int count) => ZcdpConversion.ExponentialEpsilon(RhoPerStage, count);
 
     public static BudgetSplit Create(EncoderFitOptions o, PrivacyLedger? ledger, int stages, int discoveries)
     {
@@ -39,8 +39,6 @@ internal sealed class BudgetSplit
         double conversionDelta = delta - discoveryTotal;
         if (!(conversionDelta > 0))
             throw new ArgumentOutOfRangeException(nameof(o), $"the discovery delta {discoveryTotal} leaves nothing of the budget's delta {delta}");
-        double l = Math.Log(1 / conversionDelta);
-        double sqrtRho = Math.Sqrt(l + o.Epsilon) - Math.Sqrt(l);
-        return new BudgetSplit(sqrtRho * sqrtRho / stages, discoveries == 0 ? (o.DiscoveryDelta ?? delta / 10) : discoveryTotal / discoveries);
+        return new BudgetSplit(ZcdpConversion.Rho(o.Epsilon, conversionDelta) / stages, discoveries == 0 ? (o.DiscoveryDelta ?? delta / 10) : discoveryTotal / discoveries);
     }
 }

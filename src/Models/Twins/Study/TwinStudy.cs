@@ -113,11 +113,11 @@ public static class TwinStudy
             if (!(model.Summary.Epsilon <= options.Epsilon))
                 throw new ArgumentException($"generator {generator.Kind} reports epsilon {model.Summary.Epsilon} for {names[c]}, over the budget {options.Epsilon}");
             copiesFromOneModel = model.CopiesFromOneModel;
-            twins[c] = ReleaseCopies(model, train[c].RowCount, options.Copies, generatorSeeds[c], backend, names[c], cancellation);
+            twins[c] = ReleaseCopies(model, ReleasedRows(model), options.Copies, generatorSeeds[c], backend, names[c], cancellation);
             spent[c] = model.Summary.Epsilon;
             releaseSeconds[c] = (clock.Elapsed - start).TotalSeconds;
             progress?.Report(new TwinStudyProgress(TwinStudyStage.Release, c + 1, centres,
-                $"{names[c]}: twin of {train[c].RowCount} rows released ({options.Copies} copies, epsilon {spent[c]:0.###}) in {releaseSeconds[c]:0.0} s"));
+                $"{names[c]}: twin of {ReleasedRows(model)} rows released ({options.Copies} copies, epsilon {spent[c]:0.###}) in {releaseSeconds[c]:0.0} s"));
         }
         double releaseEnd = clock.Elapsed.TotalSeconds;
 
@@ -166,6 +166,10 @@ public static class TwinStudy
     }
 
     /// <summary>The M copies of a centre's twin, each of the centre's row count (<see cref="SampleRequest.ForCopy"/>).</summary>
+    /// <summary>Rows per copy: the fit's DP row count (the centre's exact count is private).</summary>
+    private static int ReleasedRows(FittedModel model) =>
+        (int)(model.Summary.RowCount ?? throw new InvalidOperationException("The fit recorded no row count."));
+
     private static Table[] ReleaseCopies(FittedModel model, int rows, int copies, ulong? seed, IComputeBackend? backend, string party, CancellationToken cancellation)
     {
         var tables = new Table[copies];

@@ -1,0 +1,46 @@
+using DpSynth.Kernels.Random;
+using DpSynth.Models.Tabular;
+using DpSynth.Models.Training;
+using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
+using DpSynth.Privacy.Randomness;
+
+namespace DpSynth.Models.Generators;
+
+/// <summary>How generators start a fit on a <see cref="PrivacyPlan"/>: the ledger's randomness record, the row count, progress ε.</summary>
+public static class FitPlanning
+{
+    /// <summary>
+    /// A plan for a fit seeded with <paramref name="seed"/> (null: OS CSPRNG) whose first stage is the
+    /// row count: the schema's declared public count, else a DP count of <paramref name="table"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The declared count differs from the table's, or a share is invalid.</exception>
+    public static PrivacyPlan Start(Table table, TableSchema schema, double epsilon, double delta, ulong? seed, PlanShares shares)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(schema);
+        var randomness = seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
+        var plan = new PrivacyPlan(new PrivacyBudget(epsilon, delta), randomness, shares);
+        IRandomSource random = seed is ulong rs ? new SeededRandomSource(rs ^ NoiseStreams.RowCountSalt) : new CryptoRandomSource();
+        try { plan.ReleaseRowCount(() => table.RowCount, schema.PublicRowCount, random); }
+        catch (ArgumentException e) { throw new ArgumentException($"{table.Source}: {e.Message}", e); }
+        return plan;
+    }
+
+    /// <summary>
+    /// Progress whose ε is the ledger's composed ε of the whole fit so far (stages before training plus
+    /// the steps done), not training's alone. Create it before the trainer spends its stage.
+    /// </summary>
+    public static IProgress<TrainingProgress>? ComposedProgress(PrivacyPlan plan, double noiseMultiplier, double sampleRate, IProgress<TrainingProgress>? progress)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (progress is null) return null;
+        var composed = plan.ComposedEpsilonDuringTraining(noiseMultiplier, sampleRate);
+        return new ComposedEpsilonProgress(progress, composed);
+    }
+
+    private sealed class ComposedEpsilonProgress(IProgress<TrainingProgress> inner, Func<long, double> composed) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => inner.Report(value with { Epsilon = composed(value.Step) });
+    }
+}
