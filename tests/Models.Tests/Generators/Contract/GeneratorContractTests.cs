@@ -227,5 +227,48 @@ public sealed class GeneratorContractTests : IDisposable
             }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void The_row_count_is_a_dp_stage_and_progress_ends_at_the_ledgers_epsilon(string kind)
+    {
+        var g = GeneratorRegistry.Get(kind);
+        var reports = new List<DpSynth.Models.Training.TrainingProgress>();
+        var model = g.Fit(ContractTable.Create(), ContractTable.PublicSchema, Request(g, seed: 9), _backend, new SyncProgress(reports.Add));
+        var ledger = model.Ledger!;
+        Assert.Equal(Privacy.Planning.DpRowCount.StageName, ledger.Stages[0].Name);
+        Assert.IsType<Privacy.DiscreteGaussianCost>(ledger.Stages[0].Cost);
+        Assert.False(model.Summary.RowCountPublic);
+        Assert.InRange(model.Summary.RowCount!.Value, Privacy.Planning.DpRowCount.Minimum, int.MaxValue);
+        Assert.DoesNotContain(ledger.Stages, st => st.Parameters.TryGetValue("expected_batch_size", out double b) && Math.Abs(b / model.Summary.SampleRate - ContractTable.Rows) < 1e-6);
+        Assert.NotEmpty(reports);
+        // Progress shows the whole fit's composed epsilon, not training's alone: it starts above 0 (the row count is spent) and ends at the ledger's total.
+        Assert.True(reports[0].Epsilon > 0);
+        Assert.Equal(ledger.TotalEpsilon, reports[^1].Epsilon);
+        Assert.True(reports[^1].Epsilon > model.Summary.TrainingEpsilon, $"progress {reports[^1].Epsilon} vs training alone {model.Summary.TrainingEpsilon}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_declared_public_row_count_is_used_and_a_different_table_size_is_refused_without_the_count(string kind)
+    {
+        var g = GeneratorRegistry.Get(kind);
+        var declared = ContractTable.PublicSchema with { Rows = new DeclaredRows(ContractTable.Rows) };
+        var model = g.Fit(ContractTable.Create(), declared, Request(g), _backend);
+        Assert.Equal(ContractTable.Rows, model.Summary.RowCount);
+        Assert.True(model.Summary.RowCountPublic);
+        Assert.Equal(Privacy.Planning.DpRowCount.DeclaredMechanism, model.Ledger!.Stages[0].Mechanism);
+
+        var wrong = ContractTable.PublicSchema with { Rows = new DeclaredRows(ContractTable.Rows + 1) };
+        var e = Assert.Throws<ArgumentException>(() => g.Fit(ContractTable.Create(), wrong, Request(g), _backend));
+        Assert.DoesNotContain(ContractTable.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+        Assert.DoesNotContain((ContractTable.Rows + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+    }
+
+    /// <summary>Records reports on the reporting thread (Progress&lt;T&gt; would post them asynchronously).</summary>
+    private sealed class SyncProgress(Action<DpSynth.Models.Training.TrainingProgress> report) : IProgress<DpSynth.Models.Training.TrainingProgress>
+    {
+        public void Report(DpSynth.Models.Training.TrainingProgress value) => report(value);
+    }
+
     private static Table TableOf(IReadOnlyList<Table> parts) => Models.Twins.Study.TableRows.Concat(parts, "rows");
 }
