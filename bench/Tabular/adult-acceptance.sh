@@ -26,7 +26,7 @@ for s in "${seeds[@]}"; do
   m="$out/adult-$preset-$s.dpsynth"; syn="$out/adult-$preset-$s.csv"
   timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" --schema "$here/adult.schema.json" --preset "$preset" \
     --epsilon 1 --delta 1e-5 --seed "$s" -o "$m" 2>&1 | grep -v "^fit: step"
-  timed "seed $s sample:" "$dpsynth" sample "$m" --rows 32561 --seed "$s" -o "$syn" 2>&1
+  timed "seed $s sample:" "$dpsynth" sample "$m" --seed "$s" -o "$syn" 2>&1
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \
     --schema "$here/adult.schema.json" --json > "$out/adult-$preset-$s.json"
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \
