@@ -44,17 +44,18 @@ public class DpviTests
     }
 
     [Fact]
-    public void APrivateFitSpendsOneCalibratedTrainingStage()
+    public void APrivateFitSpendsTheRowCountThenOneCalibratedTrainingStage()
     {
         var model = Shared.Value;
         var ledger = model.Ledger!;
-        var stage = Assert.Single(ledger.Stages);
-        Assert.Equal("training", stage.Name);
-        double q = 100.0 / 600, sigma = stage.Parameters!["noise_multiplier"];
+        Assert.Equal(["row count", "training"], ledger.Stages.Select(s => s.Name));
+        var stage = ledger.Stages[1];
+        // q and the steps come from the DP row count, σ from what the ledger left after it.
+        double q = 100.0 / model.Summary.RowCount!.Value, sigma = stage.Parameters!["noise_multiplier"];
         long steps = (long)Math.Ceiling(5 / q);
         Assert.Equal(q, stage.Parameters["sample_rate"], 12);
         Assert.Equal(steps, stage.Parameters["steps"]);
-        Assert.Equal(NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, steps, 1, 1e-6), sigma, 6);
+        Assert.Equal(CalibratedAfterRowCount(ledger, q, steps), sigma, 12);
         Assert.InRange(ledger.TotalEpsilon, 0.95, 1.0);
         Assert.Equal(1e-6, ledger.Budget.Delta);
         Assert.Equal(Privacy.Randomness.RandomnessKind.UserSeed, ledger.Randomness.Kind);
@@ -66,10 +67,10 @@ public class DpviTests
     {
         var options = DpviOptions.Default with { Components = 4, Epochs = 50, ExpectedBatchSize = 100, MaxSteps = 40, AveragedFraction = 0.25 };
         var model = DpviFitter.Fit(DpviTestData.Table(600, 1), DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 3, Options = options });
-        var stage = Assert.Single(model.Ledger!.Stages);
-        Assert.Equal(40, stage.Parameters["steps"]); // ⌈50 / (100/600)⌉ = 300 steps, capped
-        double q = 100.0 / 600;
-        Assert.Equal(NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, 40, 1, 1e-6), stage.Parameters["noise_multiplier"], 6);
+        var stage = model.Ledger!.Stages[^1];
+        Assert.Equal(40, stage.Parameters["steps"]); // ⌈50 / (100/Ñ)⌉ ≈ 300 steps, capped
+        double q = 100.0 / model.Summary.RowCount!.Value;
+        Assert.Equal(CalibratedAfterRowCount(model.Ledger, q, 40), stage.Parameters["noise_multiplier"], 12);
         Assert.Equal(10, model.AveragedIterates); // the last quarter of 40 steps
         // Averaging changes the released posterior; the last iterate alone is a different model.
         var last = DpviFitter.Fit(DpviTestData.Table(600, 1), DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 3, Options = options with { AveragedFraction = 0 } });
@@ -193,5 +194,13 @@ public class DpviTests
         var e = Assert.Throws<TableFormatException>(() => DpviFitter.Fit(withMissing, DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 1 }));
         Assert.Equal("a", e.Column);
         Assert.Equal(2, e.Row);
+    }
+
+    /// <summary>σ the plan calibrates: against a ledger holding only the fit's row-count stage.</summary>
+    private static double CalibratedAfterRowCount(Privacy.Ledger.PrivacyLedger fitted, double q, long steps)
+    {
+        var before = new Privacy.Ledger.PrivacyLedger(fitted.Budget, fitted.Randomness, fitted.Accountant);
+        before.Spend(fitted.Stages[0]);
+        return Privacy.Planning.LedgerCalibration.NoiseMultiplier(before, q, steps)!.Value;
     }
 }

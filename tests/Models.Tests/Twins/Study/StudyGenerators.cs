@@ -29,7 +29,7 @@ internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         Calls++;
-        return new Fitted(truth, sizeFactor, table, schema, new FitSummary { Epsilon = request.Epsilon + overspend, Delta = request.Delta }, request.Seed);
+        return new Fitted(truth, sizeFactor, table, schema, new FitSummary { Epsilon = request.Epsilon + overspend, Delta = request.Delta, RowCount = table.RowCount }, request.Seed);
     }
 
     public override FittedModel Load(ModelFileContent content, string path) => throw new NotSupportedException("the stand-in has no model file");
