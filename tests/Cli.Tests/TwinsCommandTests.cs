@@ -86,17 +86,19 @@ public sealed class TwinsCommandTests(TwinsFixture f) : IClassFixture<TwinsFixtu
         var r = f.ReleaseB;
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("released 3 synthetic copies", r.Out);
-        int rows = File.ReadAllLines(_partyB).Length;
+        // Header + the fit's DP row count (the party's exact count is not released).
+        int rows = (int)Models.Generators.GeneratorRegistry.Load(Path.Combine(dir, "model.dpsynth")).Summary.RowCount!.Value + 1;
         var names = Directory.EnumerateFileSystemEntries(dir).Select(p => Path.GetFileName(p)!).Order().ToArray();
         Assert.Equal(["caveats.txt", "ledger.json", "model.dpsynth", "release.json", "twin_1.csv", "twin_2.csv", "twin_3.csv"], names);
         var copies = Enumerable.Range(1, 3).Select(m => File.ReadAllLines(Path.Combine(dir, $"twin_{m}.csv"))).ToArray();
-        foreach (var c in copies) Assert.Equal(rows, c.Length); // header + the party's row count
+        foreach (var c in copies) Assert.Equal(rows, c.Length);
         Assert.NotEqual(copies[0].Skip(1), copies[1].Skip(1)); // disjoint noise per copy
         // No temporary directory is left beside the release.
         Assert.DoesNotContain(Directory.EnumerateDirectories(_dir), d => Path.GetFileName(d).StartsWith('.'));
 
         using var ledger = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "ledger.json")));
         Assert.Contains("training", ledger.RootElement.GetRawText());
+        Assert.Contains("\"row count\"", ledger.RootElement.GetRawText());
         string caveats = File.ReadAllText(Path.Combine(dir, "caveats.txt"));
         Assert.Contains("tablediffusion", caveats);
         Assert.Contains("draws from one fitted model", caveats);
@@ -220,9 +222,10 @@ public sealed class TwinsCommandTests(TwinsFixture f) : IClassFixture<TwinsFixtu
         Assert.Equal(["caveats.txt", "ledger.json", "model.dpsynth", "release.json", "twin_1.csv", "twin_2.csv", "twin_3.csv"], names);
         var party = File.ReadAllLines(_partyB);
         var copies = Enumerable.Range(1, 3).Select(m => File.ReadAllLines(Path.Combine(dir, $"twin_{m}.csv"))).ToArray();
+        long released = Models.Generators.GeneratorRegistry.Load(Path.Combine(dir, "model.dpsynth")).Summary.RowCount!.Value;
         foreach (var c in copies)
         {
-            Assert.Equal(party.Length, c.Length);
+            Assert.Equal(released + 1, c.Length);
             Assert.Equal(party[0], c[0]); // the schema's columns, in the party's order
         }
         Assert.NotEqual(copies[0].Skip(1), copies[1].Skip(1));
@@ -236,7 +239,7 @@ public sealed class TwinsCommandTests(TwinsFixture f) : IClassFixture<TwinsFixtu
         }
         var model = Models.Generators.Dpvi.DpviModel.Load(Path.Combine(dir, "model.dpsynth"));
         Assert.Equal("visits", model.Layout.Outcome!.Name);
-        Assert.Single(model.Ledger!.Stages);
+        Assert.Equal(["row count", "training"], model.Ledger!.Stages.Select(s => s.Name));
 
         // The same seed reproduces the release.
         string again = P("twins_dpvi_again");
