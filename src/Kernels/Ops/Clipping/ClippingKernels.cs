@@ -3,12 +3,34 @@ using ILGPU;
 namespace DpSynth.Kernels.Gpu.Kernels;
 
 /// <summary>
-/// Per-example squared gradient norms: one group per example (the grid is the batch), threads stride
+/// Per-example squared gradient norms, clip factors and row scaling. The norms use one group per example (the grid is the batch), threads stride
 /// over the columns and <see cref="GroupReduce"/> combines them. These norms decide clipping, so they
 /// are plain IEEE float sums — no fast math.
 /// </summary>
-internal static class NormKernels
+internal static class ClippingKernels
 {
+    /// <summary>x[r, :] *= factors[r / groupSize] over n elements with rows of cols.</summary>
+    public static void ScaleRows(ArrayView<float> x, ArrayView<float> factors, int n, int cols, int groupSize)
+    {
+        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
+            x[i] *= factors[i / cols / groupSize];
+    }
+
+    /// <summary>
+    /// factors[i] = min(1, C/‖g_i‖), 1 for a zero norm or C = ∞. Evaluated in double like the reference:
+    /// this number decides how much of an example survives clipping, so no fast or approximate math.
+    /// A NaN norm yields NaN, so a broken gradient is not silently passed at full weight.
+    /// </summary>
+    public static void ClipFactors(ArrayView<float> squaredNorms, ArrayView<float> factors, int n, float clipNorm)
+    {
+        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
+        {
+            double norm = Math.Sqrt((double)squaredNorms[i]);
+            double factor = clipNorm == float.PositiveInfinity || norm == 0.0 ? 1.0 : clipNorm / norm;
+            factors[i] = (float)(factor >= 1.0 ? 1.0 : factor);
+        }
+    }
+
     /// <summary>norms[r] = (accumulate ? norms[r] : 0) + ‖x[r, :]‖².</summary>
     public static void RowSquaredNorms(ArrayView<float> x, ArrayView<float> norms, int cols, int accumulate)
     {
@@ -69,7 +91,7 @@ internal static class NormKernels
     }
 }
 
-/// <summary>Arguments of <see cref="NormKernels.LinearPerExampleSquaredNorms"/>.</summary>
+/// <summary>Arguments of <see cref="ClippingKernels.LinearPerExampleSquaredNorms"/>.</summary>
 internal struct LinearNormShape
 {
     public int GroupSize, InCols, OutCols, IncludeBias, Accumulate;

@@ -6,31 +6,9 @@ namespace DpSynth.Kernels.Gpu;
 
 public sealed partial class IlgpuBackend
 {
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows>? _softmax;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows>? _softmaxBackward;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows, float>? _crossEntropy;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, MseShape>? _mse;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float, int>? _sumDivided;
-
-    /// <inheritdoc />
-    public void Softmax(Tensor x, Tensor y, ColumnSpans spans, bool log = false)
-    {
-        OpPreconditions.Softmax(this, x, y, spans);
-        if (x.Length == 0) return;
-        _softmax ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows>(SoftmaxKernels.Forward);
-        var shape = new SpanRows { Cols = x.Cols, SpanCount = spans.Count, Log = log ? 1 : 0 };
-        _softmax(GroupPer(x.Rows), View(x), View(y), DeviceSpans(spans), shape);
-    }
-
-    /// <inheritdoc />
-    public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, ColumnSpans spans, bool log = false)
-    {
-        OpPreconditions.SoftmaxBackward(this, y, dy, dx, spans);
-        if (y.Length == 0) return;
-        _softmaxBackward ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows>(SoftmaxKernels.Backward);
-        var shape = new SpanRows { Cols = y.Cols, SpanCount = spans.Count, Log = log ? 1 : 0 };
-        _softmaxBackward(GroupPer(y.Rows), View(y), View(dy), View(dx), DeviceSpans(spans), shape);
-    }
 
     /// <inheritdoc />
     public float MseLoss(Tensor prediction, Tensor target, Tensor dPrediction, Tensor? rowLoss = null, Tensor? columnWeights = null, float gradScale = 1f)
@@ -38,7 +16,7 @@ public sealed partial class IlgpuBackend
         OpPreconditions.MseLoss(this, prediction, target, dPrediction, rowLoss, columnWeights);
         int rows = prediction.Rows;
         if (rows == 0) return 0f;
-        _mse ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, MseShape>(SoftmaxKernels.MeanSquaredError);
+        _mse ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, MseShape>(LossKernels.MeanSquaredError);
         var perRow = Scratch(rows);
         var shape = new MseShape { Cols = prediction.Cols, HasRowLoss = rowLoss is null ? 0 : 1, HasWeights = columnWeights is null ? 0 : 1, GradScale = gradScale };
         _mse(GroupPer(rows), View(prediction), View(target), View(dPrediction), View(rowLoss), View(columnWeights), perRow, shape);
@@ -51,7 +29,7 @@ public sealed partial class IlgpuBackend
         OpPreconditions.CrossEntropyLoss(this, logits, target, spans, dLogits, rowLoss);
         int rows = logits.Rows;
         if (rows == 0) return 0f;
-        _crossEntropy ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows, float>(SoftmaxKernels.CrossEntropy);
+        _crossEntropy ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, SpanRows, float>(LossKernels.CrossEntropy);
         var perRow = Scratch(rows);
         var shape = new SpanRows { Cols = logits.Cols, SpanCount = spans.Count, HasRowLoss = rowLoss is null ? 0 : 1 };
         _crossEntropy(GroupPer(rows), View(logits), View(target), View(dLogits), View(rowLoss), perRow, DeviceSpans(spans), shape, gradScale);
@@ -61,7 +39,7 @@ public sealed partial class IlgpuBackend
     /// <summary>(Σ perRow) / rows on the device, then the one float back.</summary>
     private float SumRows(ArrayView<float> perRow, int rows)
     {
-        _sumDivided ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float, int>(SoftmaxKernels.SumDivided);
+        _sumDivided ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float, int>(LossKernels.SumDivided);
         _sumDivided(GroupPer(1), perRow, _results.View, rows, rows, 0);
         return ReadResult(0);
     }

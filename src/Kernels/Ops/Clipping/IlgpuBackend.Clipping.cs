@@ -1,5 +1,4 @@
 using DpSynth.Kernels.Gpu.Kernels;
-using DpSynth.Kernels.Random;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -12,14 +11,13 @@ public sealed partial class IlgpuBackend
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, LinearNormShape>? _linearNorms;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float>? _clipFactors;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int>? _scaleRows;
-    private Action<KernelConfig, ArrayView<float>, NoiseLaunch>? _noise;
 
     /// <inheritdoc />
     public void RowSquaredNorms(Tensor x, Tensor norms, bool accumulate = false)
     {
         OpPreconditions.RowSquaredNorms(this, x, norms);
         if (x.Rows == 0) return;
-        _rowNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(NormKernels.RowSquaredNorms);
+        _rowNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(ClippingKernels.RowSquaredNorms);
         _rowNorms(GroupPer(x.Rows), View(x), View(norms), x.Cols, accumulate ? 1 : 0);
     }
 
@@ -29,7 +27,7 @@ public sealed partial class IlgpuBackend
         OpPreconditions.GroupedSumSquaredNorms(this, x, groupSize, norms);
         int examples = x.Rows / groupSize;
         if (examples == 0) return;
-        _groupedNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(NormKernels.GroupedSumSquaredNorms);
+        _groupedNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(ClippingKernels.GroupedSumSquaredNorms);
         _groupedNorms(GroupPer(examples), View(x), View(norms), x.Cols, groupSize, accumulate ? 1 : 0);
     }
 
@@ -39,7 +37,7 @@ public sealed partial class IlgpuBackend
         OpPreconditions.LinearPerExampleSquaredNorms(this, a, delta, groupSize, norms);
         int examples = a.Rows / groupSize;
         if (examples == 0) return;
-        _linearNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, LinearNormShape>(NormKernels.LinearPerExampleSquaredNorms);
+        _linearNorms ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, LinearNormShape>(ClippingKernels.LinearPerExampleSquaredNorms);
         var shape = new LinearNormShape { GroupSize = groupSize, InCols = a.Cols, OutCols = delta.Cols, IncludeBias = includeBias ? 1 : 0, Accumulate = accumulate ? 1 : 0 };
         _linearNorms(GroupPer(examples), View(a), View(delta), View(norms), shape);
     }
@@ -49,7 +47,7 @@ public sealed partial class IlgpuBackend
     {
         OpPreconditions.ClipFactors(this, squaredNorms, clipNorm, factors);
         if (factors.Length == 0) return;
-        _clipFactors ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ElementwiseKernels.ClipFactors);
+        _clipFactors ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ClippingKernels.ClipFactors);
         _clipFactors(Spread(factors.Length), View(squaredNorms), View(factors), factors.Length, clipNorm);
     }
 
@@ -58,27 +56,7 @@ public sealed partial class IlgpuBackend
     {
         OpPreconditions.ScaleRows(this, x, factors, groupSize);
         if (x.Length == 0) return;
-        _scaleRows ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(ElementwiseKernels.ScaleRows);
+        _scaleRows ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(ClippingKernels.ScaleRows);
         _scaleRows(Spread(x.Length), View(x), View(factors), x.Length, x.Cols, groupSize);
-    }
-
-    /// <inheritdoc />
-    public void AddGaussianNoise(Tensor x, float sigma, NoiseKey key, ulong offset)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ShapeCheck.Owned(this, nameof(AddGaussianNoise), x);
-        if (x.Length == 0) return;
-        ulong last = checked(offset + (ulong)x.Length - 1);
-        ulong firstChunk = offset / GaussianStream.ChunkElements, lastChunk = last / GaussianStream.ChunkElements;
-        var words = key.Words;
-        var launch = new NoiseLaunch
-        {
-            K0 = words[0], K1 = words[1], K2 = words[2], K3 = words[3], K4 = words[4], K5 = words[5], K6 = words[6], K7 = words[7],
-            StreamId = key.StreamId, Offset = offset, FirstChunk = firstChunk,
-            BlockCount = (long)(lastChunk - firstChunk + 1) * GaussianStream.Lanes,
-            Length = x.Length, Sigma = sigma,
-        };
-        _noise ??= _accelerator.LoadStreamKernel<ArrayView<float>, NoiseLaunch>(NoiseKernels.AddGaussian);
-        _noise(Spread(launch.BlockCount), View(x), launch);
     }
 }

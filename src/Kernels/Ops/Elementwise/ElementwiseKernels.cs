@@ -62,42 +62,6 @@ internal static class ElementwiseKernels
         }
     }
 
-    /// <summary>y = f(x); y may alias x.</summary>
-    public static void ActivationForward(ArrayView<float> x, ArrayView<float> y, int n, int f, float slope)
-    {
-        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
-            y[i] = DeviceActivation.Forward(f, x[i], slope);
-    }
-
-    /// <summary>dx = f'(x)·dy; dx may alias dy.</summary>
-    public static void ActivationBackward(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int n, int f, float slope)
-    {
-        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
-            dx[i] = DeviceActivation.Derivative(f, x[i], y[i], slope) * dy[i];
-    }
-
-    /// <summary>x[r, :] *= factors[r / groupSize] over n elements with rows of cols.</summary>
-    public static void ScaleRows(ArrayView<float> x, ArrayView<float> factors, int n, int cols, int groupSize)
-    {
-        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
-            x[i] *= factors[i / cols / groupSize];
-    }
-
-    /// <summary>
-    /// factors[i] = min(1, C/‖g_i‖), 1 for a zero norm or C = ∞. Evaluated in double like the reference:
-    /// this number decides how much of an example survives clipping, so no fast or approximate math.
-    /// A NaN norm yields NaN, so a broken gradient is not silently passed at full weight.
-    /// </summary>
-    public static void ClipFactors(ArrayView<float> squaredNorms, ArrayView<float> factors, int n, float clipNorm)
-    {
-        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < n; i += Grid.DimX * Group.DimX)
-        {
-            double norm = Math.Sqrt((double)squaredNorms[i]);
-            double factor = clipNorm == float.PositiveInfinity || norm == 0.0 ? 1.0 : clipNorm / norm;
-            factors[i] = (float)(factor >= 1.0 ? 1.0 : factor);
-        }
-    }
-
     /// <summary>
     /// dst[c] = β·dst[c] + Σ_r src[r, c] (β = 0 overwrites). A group owns 32 adjacent columns; its 8 warps'
     /// worth of threads split the rows (coalesced 128-byte reads per row), then one thread per column

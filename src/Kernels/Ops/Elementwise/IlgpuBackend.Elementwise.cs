@@ -14,8 +14,6 @@ public sealed partial class IlgpuBackend
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int>? _addBias;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, float>? _columnSums;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ColumnCopy>? _copyColumns;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, float>? _activationForward;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>? _activationBackward;
 
     /// <inheritdoc />
     public void AddBias(Tensor x, Tensor bias)
@@ -71,24 +69,4 @@ public sealed partial class IlgpuBackend
         var copy = new ColumnCopy { Rows = src.Rows, Count = count, SrcCols = src.Cols, SrcColumn = srcColumn, DstCols = dst.Cols, DstColumn = dstColumn };
         _copyColumns(Spread((long)src.Rows * count), View(src), View(dst), copy);
     }
-
-    /// <inheritdoc />
-    public void ActivationForward(Activation f, Tensor x, Tensor y, float parameter = 0.01f)
-    {
-        OpPreconditions.ActivationForward(this, f, x, y);
-        if (x.Length == 0) return;
-        _activationForward ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, float>(ElementwiseKernels.ActivationForward);
-        _activationForward(Spread(x.Length), View(x), View(y), x.Length, (int)f, parameter);
-    }
-
-    /// <inheritdoc />
-    public void ActivationBackward(Activation f, Tensor x, Tensor y, Tensor dy, Tensor dx, float parameter = 0.01f)
-    {
-        OpPreconditions.ActivationBackward(this, f, x, y, dy, dx);
-        if (x.Length == 0) return;
-        _activationBackward ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(ElementwiseKernels.ActivationBackward);
-        _activationBackward(Spread(x.Length), View(x), View(y), View(dy), View(dx), x.Length, (int)f, parameter);
-    }
-
-    private static int ColumnTiles(int cols) => (cols + KernelShape.ColumnTile - 1) / KernelShape.ColumnTile;
 }
