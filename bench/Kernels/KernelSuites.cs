@@ -1,106 +1,96 @@
 using BenchmarkDotNet.Attributes;
 using DpSynth.Kernels;
+using DpSynth.Kernels.Cases;
 
 namespace DpSynth.Bench.Kernels;
 
 /// <summary>
-/// Shared body of the BenchmarkDotNet suites: each suite runs the cases of one family of
-/// <see cref="KernelCases"/> on a device; <see cref="ThroughputColumn"/> turns times into rates.
+/// Shared body of the BenchmarkDotNet suites: each suite runs the reference network's rows of one
+/// op family of the case table on the device chosen with --device; <see cref="ThroughputColumn"/>
+/// turns times into rates.
 /// </summary>
 public abstract class KernelSuite
 {
+    /// <summary>Environment variable carrying --device into BenchmarkDotNet's child processes.</summary>
+    public const string DeviceVariable = "DPSYNTH_BENCH_DEVICE";
+
     private IComputeBackend? _backend;
-    private Action? _run;
+    private CaseBuilder? _builder;
+    private CaseRun? _run;
 
-    /// <summary>The case name (a row of <see cref="KernelCases"/>).</summary>
+    /// <summary>The row name (a row of the case table).</summary>
     public abstract string Case { get; set; }
-
-    /// <summary>The device the case runs on.</summary>
-    public abstract string Device { get; set; }
 
     /// <summary>Allocates the operands once.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _backend = BenchDevices.Create(Device);
-        _run = KernelCases.Find(Case).Prepare(_backend);
+        _backend = BackendFactory.Create(Environment.GetEnvironmentVariable(DeviceVariable) is { Length: > 0 } d ? d : "simd");
+        var row = KernelCaseTable.Find(Case);
+        _builder = new CaseBuilder(_backend, ConformanceCheck.Seed(row.Name));
+        _run = row.Setup(_builder, row.Batch);
     }
 
-    /// <summary>Frees the backend.</summary>
+    /// <summary>Frees the operands and the backend.</summary>
     [GlobalCleanup]
-    public void Cleanup() => _backend?.Dispose();
+    public void Cleanup()
+    {
+        _builder?.Dispose();
+        _backend?.Dispose();
+    }
 
     /// <summary>One call of the op.</summary>
     protected void Invoke()
     {
-        _run!();
+        _run!.Invoke();
         _backend!.Synchronize();
     }
 
-    /// <summary>Case names of a family; 2-thread GEMMs only for devices that have them.</summary>
-    protected static IEnumerable<string> CasesOf(string family)
-    {
-        using var backend = BenchDevices.Create(BenchDevices.Selected);
-        return KernelCases.All(BenchDevices.ParallelGemm(backend) is not null).Where(c => c.Family == family).Select(c => c.Name).ToList();
-    }
+    /// <summary>Names of the reference network's rows (batch 1024) of <paramref name="families"/>.</summary>
+    protected static IEnumerable<string> CasesOf(params string[] families)
+        => KernelCaseTable.All.Where(r => r.Tier == CaseTier.Network && families.Contains(r.Family)).Select(r => r.Name).ToList();
 }
 
-/// <summary>GEMMs: the 1024×256·256×256 headline in all transposes, and every GEMM of the reference net.</summary>
+/// <summary>The network's GEMMs: the 1024×256·256×256 headline in all transposes, and each layer's three GEMMs.</summary>
 public class GemmSuite : KernelSuite
 {
     /// <inheritdoc />
     [ParamsSource(nameof(Cases))] public override string Case { get; set; } = "";
-    /// <inheritdoc />
-    [ParamsSource(nameof(Devices))] public override string Device { get; set; } = "";
     /// <summary>Parameter values for <see cref="Case"/>.</summary>
     public static IEnumerable<string> Cases => CasesOf("gemm");
-    /// <summary>Only the selected device: the reference GEMM is too slow for BenchmarkDotNet's sampling.</summary>
-    public static IEnumerable<string> Devices => [BenchDevices.Selected];
     /// <summary>The timed call.</summary>
     [Benchmark] public void Gemm() => Invoke();
 }
 
-/// <summary>Activation forward/backward and bias ops on a 1024×256 batch, against the reference.</summary>
+/// <summary>Streaming ops and activations on the network's layers.</summary>
 public class ElementwiseSuite : KernelSuite
 {
     /// <inheritdoc />
     [ParamsSource(nameof(Cases))] public override string Case { get; set; } = "";
-    /// <inheritdoc />
-    [ParamsSource(nameof(Devices))] public override string Device { get; set; } = "";
     /// <summary>Parameter values for <see cref="Case"/>.</summary>
-    public static IEnumerable<string> Cases => CasesOf("elementwise");
-    /// <summary>The selected device and the scalar reference.</summary>
-    public static IEnumerable<string> Devices => [BenchDevices.Selected, "reference"];
+    public static IEnumerable<string> Cases => CasesOf("elementwise", "activation");
     /// <summary>The timed call.</summary>
     [Benchmark] public void Elementwise() => Invoke();
 }
 
-/// <summary>Per-row and per-example squared norms (the DP clipping inputs), against the reference.</summary>
-public class NormsSuite : KernelSuite
+/// <summary>Softmax, losses and LayerNorm on the network's layers.</summary>
+public class NormalisationSuite : KernelSuite
 {
     /// <inheritdoc />
     [ParamsSource(nameof(Cases))] public override string Case { get; set; } = "";
-    /// <inheritdoc />
-    [ParamsSource(nameof(Devices))] public override string Device { get; set; } = "";
     /// <summary>Parameter values for <see cref="Case"/>.</summary>
-    public static IEnumerable<string> Cases => CasesOf("norms");
-    /// <summary>The selected device and the scalar reference.</summary>
-    public static IEnumerable<string> Devices => [BenchDevices.Selected, "reference"];
+    public static IEnumerable<string> Cases => CasesOf("softmax", "loss", "layernorm");
     /// <summary>The timed call.</summary>
-    [Benchmark] public void Norms() => Invoke();
+    [Benchmark] public void Normalisation() => Invoke();
 }
 
-/// <summary>Gaussian noise (ChaCha20 + Box–Muller) added to 1M floats, against the reference.</summary>
-public class NoiseSuite : KernelSuite
+/// <summary>DP-SGD's per-example norms, clipping, optimiser steps, noise and power iteration.</summary>
+public class PrivacySuite : KernelSuite
 {
     /// <inheritdoc />
     [ParamsSource(nameof(Cases))] public override string Case { get; set; } = "";
-    /// <inheritdoc />
-    [ParamsSource(nameof(Devices))] public override string Device { get; set; } = "";
     /// <summary>Parameter values for <see cref="Case"/>.</summary>
-    public static IEnumerable<string> Cases => CasesOf("noise");
-    /// <summary>The selected device and the scalar reference.</summary>
-    public static IEnumerable<string> Devices => [BenchDevices.Selected, "reference"];
+    public static IEnumerable<string> Cases => CasesOf("clipping", "optimiser", "noise", "power-iteration");
     /// <summary>The timed call.</summary>
-    [Benchmark] public void Noise() => Invoke();
+    [Benchmark] public void Privacy() => Invoke();
 }

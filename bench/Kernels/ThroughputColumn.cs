@@ -1,13 +1,11 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using DpSynth.Kernels.Cases;
 
 namespace DpSynth.Bench.Kernels;
 
-/// <summary>
-/// Puts GFLOP/s (compute-bound cases) or GB/s (memory-bound ones) beside each BenchmarkDotNet
-/// result, from the case's work counts in <see cref="KernelCases"/> and the measured mean.
-/// </summary>
+/// <summary>Puts GFLOP/s and GB/s beside each BenchmarkDotNet result, from the row's work counts in the case table.</summary>
 internal sealed class ThroughputColumn : IColumn
 {
     public string Id => nameof(ThroughputColumn);
@@ -17,7 +15,7 @@ internal sealed class ThroughputColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => false;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "GFLOP/s for compute-bound cases, GB/s (bytes read + written) for memory-bound ones";
+    public string Legend => "GFLOP/s and GB/s (bytes read + written) from the case table's work counts";
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
@@ -30,13 +28,9 @@ internal sealed class ThroughputColumn : IColumn
         if (benchmarkCase.Parameters["Case"] is not string name) return "-";
         var report = summary[benchmarkCase];
         if (report?.ResultStatistics is not { } stats || stats.Mean <= 0) return "-";
-        var c = KernelCases.Find(name);
+        var work = KernelCaseTable.Find(name).FullWork;
         double seconds = stats.Mean * 1e-9;
-        return c.Flops > 0 && c.Family != "norms"
-            ? $"{c.Flops / seconds / 1e9:F1} GFLOP/s"
-            : c.Family == "noise"
-                ? $"{c.Bytes / seconds / 1e9:F1} GB/s ({c.Elements / seconds / 1e9:F2} G floats/s)"
-                : $"{c.Bytes / seconds / 1e9:F1} GB/s";
+        return $"{work.Flops / seconds / 1e9:F1} GFLOP/s, {work.Bytes / seconds / 1e9:F1} GB/s";
     }
 
     public override string ToString() => ColumnName;

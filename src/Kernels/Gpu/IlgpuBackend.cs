@@ -62,6 +62,9 @@ public sealed partial class IlgpuBackend : IComputeBackend
     /// <summary>The accelerator's name, e.g. "NVIDIA H100 80GB HBM3" or "CPUAccelerator".</summary>
     public string DeviceName => _accelerator.Name;
 
+    /// <summary>The accelerator, for the benchmarks' device roofs (FMA peak and triad bandwidth kernels).</summary>
+    internal Accelerator Accelerator => _accelerator;
+
     /// <summary>
     /// ILGPU's CPU accelerator in parallel mode, configured as one multiprocessor of 4 warps × 8 threads:
     /// the kernels run with 32-thread groups (GEMM with 4×4-thread, 16×16 tiles) because each simulated

@@ -33,6 +33,8 @@ internal static class ClippingCases
         {
             var tier = CaseShapes.NetworkTier(batch);
             yield return RowNorms(batch, CaseShapes.Hidden, false, tier);
+            // TableDiffusion draws 3 noise levels per record, so an example's bias gradient sums 3 rows.
+            yield return GroupedNorms(batch, 3, CaseShapes.Hidden, false, tier);
             foreach (var (fanIn, fanOut) in CaseShapes.Layers) yield return LinearNorms(batch, 1, fanIn, fanOut, true, false, tier);
             yield return ClipFactors(batch, 1f, tier);
             // Factors near 1 (few examples are clipped by much), which also keeps repeated benchmark calls finite.

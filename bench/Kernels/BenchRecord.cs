@@ -1,0 +1,38 @@
+using DpSynth.Kernels.Cases;
+
+namespace DpSynth.Bench.Kernels;
+
+/// <summary>
+/// One timed (row, threads) on a backend, placed on the roofline: its arithmetic intensity against the
+/// ridge point (FMA peak ÷ bandwidth) decides which roof applies, and the fraction is of that roof.
+/// </summary>
+internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, double Seconds, CaseWork Work, double FmaPeak, double Bandwidth)
+{
+    public double Gflops => Work.Flops / Seconds / 1e9;
+
+    public double Gbps => Work.Bytes / Seconds / 1e9;
+
+    /// <summary>FLOPs per byte at which both roofs meet.</summary>
+    public double Ridge => FmaPeak / Bandwidth;
+
+    public bool ComputeBound => Work.Intensity >= Ridge;
+
+    /// <summary>Achieved share of the roof that applies.</summary>
+    public double FractionOfRoof => ComputeBound ? Gflops / FmaPeak : Gbps / Bandwidth;
+
+    /// <summary>The JSON line's fields.</summary>
+    public object Json => new
+    {
+        family = Row.Family, op = Row.Op, shape = Row.Shape, @params = Row.Parameters, tier = Tier(Row.Tier), backend = Backend, threads = Threads,
+        us = Round(Seconds * 1e6), gflops = Round(Gflops), gbps = Round(Gbps), flopsPerByte = Round(Work.Intensity == double.PositiveInfinity ? -1 : Work.Intensity),
+        ridge = Round(Ridge), bound = ComputeBound ? "compute" : "memory", roof = ComputeBound ? "fma-peak" : "triad-bandwidth",
+        roofValue = Round(ComputeBound ? FmaPeak : Bandwidth), roofUnit = ComputeBound ? "GFLOP/s" : "GB/s", fractionOfRoof = Math.Round(FractionOfRoof, 3),
+    };
+
+    public static string Tier(CaseTier tier) => tier switch
+    {
+        CaseTier.Tiny => "tiny", CaseTier.Awkward => "awkward", CaseTier.Network => "network", _ => "network-large",
+    };
+
+    private static double Round(double x) => Math.Round(x, 2);
+}

@@ -1,0 +1,120 @@
+using DpSynth.Kernels.Gpu;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace DpSynth.Bench.Kernels;
+
+/// <summary>One roof measurement, for the JSON output.</summary>
+/// <param name="Kind">"fma-peak" or "triad".</param>
+/// <param name="Threads">Threads (CPU) or 1 (a GPU stream).</param>
+/// <param name="FootprintBytes">Working set per thread of a triad (0 for the FMA peak).</param>
+/// <param name="Value">GFLOP/s or GB/s.</param>
+internal sealed record RoofMeasurement(string Kind, int Threads, double FootprintBytes, double Value);
+
+/// <summary>
+/// The two roofs of the roofline, measured in the same run as the rows they judge: the FMA peak and
+/// the triad bandwidth at the row's working-set size (so an L2-resident row is compared with L2
+/// bandwidth and a DRAM-sized one with DRAM bandwidth). Results are cached per threads and size.
+/// </summary>
+internal abstract class Roofs : IDisposable
+{
+    private readonly Dictionary<int, double> _peaks = [];
+    private readonly Dictionary<(int, long), double> _bandwidths = [];
+
+    /// <summary>Every measurement made so far.</summary>
+    public List<RoofMeasurement> Measurements { get; } = [];
+
+    /// <summary>Peak GFLOP/s of fused multiply-adds on <paramref name="threads"/> threads.</summary>
+    public double FmaPeak(int threads)
+    {
+        if (!_peaks.TryGetValue(threads, out double peak))
+        {
+            _peaks[threads] = peak = MeasureFmaPeak(threads);
+            Measurements.Add(new("fma-peak", threads, 0, peak));
+        }
+        return peak;
+    }
+
+    /// <summary>Triad GB/s with <paramref name="threads"/> threads each working on about <paramref name="bytesPerThread"/> bytes.</summary>
+    public double Bandwidth(int threads, double bytesPerThread)
+    {
+        // Powers of two from 16 KiB (L1) to 1 GiB (far past any cache) keep the number of triads small.
+        long footprint = 16 << 10;
+        while (footprint < bytesPerThread && footprint < 1L << 30) footprint <<= 1;
+        if (!_bandwidths.TryGetValue((threads, footprint), out double gbps))
+        {
+            _bandwidths[(threads, footprint)] = gbps = MeasureTriad(threads, footprint);
+            Measurements.Add(new("triad", threads, footprint, gbps));
+        }
+        return gbps;
+    }
+
+    protected abstract double MeasureFmaPeak(int threads);
+
+    protected abstract double MeasureTriad(int threads, long footprintBytes);
+
+    /// <inheritdoc />
+    public virtual void Dispose() { }
+}
+
+/// <summary>CPU roofs: <see cref="FmaPeak"/> and <see cref="Triad"/> on host threads.</summary>
+internal sealed class CpuRoofs : Roofs
+{
+    protected override double MeasureFmaPeak(int threads) => DpSynth.Bench.Kernels.FmaPeak.Measure(threads);
+
+    protected override double MeasureTriad(int threads, long footprintBytes)
+    {
+        var triads = Enumerable.Range(0, threads).Select(_ => new Triad(footprintBytes)).ToList();
+        try
+        {
+            double seconds = CaseTimer.MedianSeconds(triads.Select(t => (Action)t.Run).ToList(), () => { }, new(0.05, 0.02));
+            return triads.Sum(t => t.Bytes) / seconds / 1e9;
+        }
+        finally
+        {
+            foreach (var t in triads) t.Dispose();
+        }
+    }
+}
+
+/// <summary>GPU roofs: <see cref="DeviceRoofKernels"/> on the backend's accelerator (one stream, so threads is always 1).</summary>
+internal sealed class DeviceRoofs(IlgpuBackend backend) : Roofs
+{
+    private readonly Accelerator _accelerator = backend.Accelerator;
+
+    private int GroupSize => Math.Min(256, _accelerator.MaxNumThreadsPerGroup);
+
+    private int ResidentGroups => Math.Max(1, _accelerator.NumMultiprocessors * Math.Max(1, _accelerator.MaxNumThreadsPerMultiprocessor / GroupSize));
+
+    protected override double MeasureFmaPeak(int threads)
+    {
+        var kernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, float, float>(DeviceRoofKernels.FmaChains);
+        var config = new KernelConfig(ResidentGroups * 2, GroupSize);
+        using var sink = _accelerator.Allocate1D<float>(config.Size);
+        int iterations = 64;
+        double seconds;
+        // Grow the loop until one launch takes a few milliseconds, so launch overhead does not count.
+        while (true)
+        {
+            int n = iterations;
+            seconds = CaseTimer.MedianSeconds([() => kernel(config, sink.View, n, 0.9999999f, 1e-7f)], _accelerator.Synchronize, new(0.01, 0.005, 3));
+            if (seconds > 2e-3 || iterations >= 1 << 24) break;
+            iterations *= 8;
+        }
+        return (double)config.Size * iterations * DeviceRoofKernels.FlopsPerIteration / seconds / 1e9;
+    }
+
+    protected override double MeasureTriad(int threads, long footprintBytes)
+    {
+        var kernel = _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(DeviceRoofKernels.Triad);
+        int n = (int)Math.Max(1024, footprintBytes / 12);
+        using var a = _accelerator.Allocate1D<float>(n);
+        using var b = _accelerator.Allocate1D<float>(n);
+        using var c = _accelerator.Allocate1D<float>(n);
+        b.MemSetToZero();
+        c.MemSetToZero();
+        var config = new KernelConfig((int)Math.Clamp((n + GroupSize - 1L) / GroupSize, 1, ResidentGroups * 4), GroupSize);
+        double seconds = CaseTimer.MedianSeconds([() => kernel(config, a.View, b.View, c.View, n, 0.5f)], _accelerator.Synchronize, new(0.02, 0.01));
+        return 12.0 * n / seconds / 1e9;
+    }
+}
