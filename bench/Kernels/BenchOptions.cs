@@ -23,6 +23,9 @@ internal sealed class BenchOptions
     /// <summary>--tier T (tiny, awkward, network, large) or --tiny: the most expensive tier run.</summary>
     public CaseTier MaxTier { get; private set; } = CaseTier.NetworkLarge;
 
+    /// <summary>--network: only the reference network's rows (batch 1024 and 16,384).</summary>
+    public bool NetworkOnly { get; private set; }
+
     /// <summary>--threads N: the most CPU threads (default: all cores).</summary>
     public int MaxThreads { get; private set; } = Environment.ProcessorCount;
 
@@ -51,6 +54,7 @@ internal sealed class BenchOptions
                 case "--only": o.Only = Value(); break;
                 case "--tiny": o.MaxTier = CaseTier.Tiny; break;
                 case "--tier": o.MaxTier = ParseTier(Value()); break;
+                case "--network": o.NetworkOnly = true; break;
                 case "--threads":
                     o.MaxThreads = int.TryParse(Value(), out int t) && t > 0 ? t : throw new ArgumentException("--threads needs a positive whole number.");
                     break;
@@ -61,9 +65,10 @@ internal sealed class BenchOptions
         return o;
     }
 
-    /// <summary>The rows selected by --tier and --only.</summary>
+    /// <summary>The rows selected by --tier, --network and --only.</summary>
     public IEnumerable<KernelCase> Rows()
-        => KernelCaseTable.UpTo(MaxTier).Where(r => Only is null || r.Name.Contains(Only, StringComparison.OrdinalIgnoreCase));
+        => KernelCaseTable.UpTo(MaxTier).Where(r => (!NetworkOnly || r.Tier >= CaseTier.Network)
+                                                   && (Only is null || r.Name.Contains(Only, StringComparison.OrdinalIgnoreCase)));
 
     private static CaseTier ParseTier(string name) => name switch
     {

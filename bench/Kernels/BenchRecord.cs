@@ -6,7 +6,7 @@ namespace DpSynth.Bench.Kernels;
 /// One timed (row, threads) on a backend, placed on the roofline: its arithmetic intensity against the
 /// ridge point (FMA peak ÷ bandwidth) decides which roof applies, and the fraction is of that roof.
 /// </summary>
-internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, double Seconds, CaseWork Work, double FmaPeak, double Bandwidth)
+internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, double Seconds, CaseWork Work, long FootprintBytes, double FmaPeak, double Bandwidth)
 {
     public double Gflops => Work.Flops / Seconds / 1e9;
 
@@ -25,7 +25,7 @@ internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, 
     {
         family = Row.Family, op = Row.Op, shape = Row.Shape, @params = Row.Parameters, tier = Tier(Row.Tier), backend = Backend, threads = Threads,
         us = Round(Seconds * 1e6), gflops = Round(Gflops), gbps = Round(Gbps), flopsPerByte = Round(Work.Intensity == double.PositiveInfinity ? -1 : Work.Intensity),
-        ridge = Round(Ridge), bound = ComputeBound ? "compute" : "memory", roof = ComputeBound ? "fma-peak" : "triad-bandwidth",
+        footprintBytes = FootprintBytes, triadFootprintBytes = Roofs.Bucket(FootprintBytes), ridge = Round(Ridge), bound = ComputeBound ? "compute" : "memory", roof = ComputeBound ? "fma-peak" : "triad-bandwidth",
         roofValue = Round(ComputeBound ? FmaPeak : Bandwidth), roofUnit = ComputeBound ? "GFLOP/s" : "GB/s", fractionOfRoof = Math.Round(FractionOfRoof, 3),
     };
 
@@ -34,5 +34,11 @@ internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, 
         CaseTier.Tiny => "tiny", CaseTier.Awkward => "awkward", CaseTier.Network => "network", _ => "network-large",
     };
 
-    private static double Round(double x) => Math.Round(x, 2);
+    /// <summary>Four significant digits: simulator rates are tiny and GPU rates large, so fixed decimals do not fit both.</summary>
+    public static double Round(double x)
+    {
+        if (x == 0 || double.IsNaN(x) || double.IsInfinity(x)) return x;
+        int digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(x))), 0, 15);
+        return Math.Round(x, digits);
+    }
 }

@@ -14,7 +14,8 @@ namespace DpSynth.Bench.Kernels;
 /// <item><c>--conformance</c>: every row against the scalar reference, one JSON line per row.</item>
 /// <item>otherwise BenchmarkDotNet runs the suites (<c>--filter '*Gemm*'</c> etc.) on the network's rows.</item>
 /// </list>
-/// <c>--device D</c> picks the backend; <c>--tier T</c> or <c>--tiny</c> limits the rows by cost and
+/// <c>--device D</c> picks the backend; <c>--tier T</c> or <c>--tiny</c> limits the rows by cost, <c>--network</c> to
+/// the reference network's shapes, and
 /// <c>--only TEXT</c> by name; <c>--threads N</c> caps CPU threads; <c>--out FILE</c> sends the JSON lines to a file.
 /// </summary>
 internal static class Program

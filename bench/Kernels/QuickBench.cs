@@ -30,8 +30,8 @@ internal static class QuickBench
             {
                 var m = roofs.Measurements[reported];
                 JsonLines.Write(json, m.Kind == "fma-peak"
-                    ? new { op = m.Kind, backend = backend.Name, threads = m.Threads, gflops = Math.Round(m.Value, 2) }
-                    : new { op = m.Kind, backend = backend.Name, threads = m.Threads, footprintBytes = (object)m.FootprintBytes, gbps = Math.Round(m.Value, 2) });
+                    ? new { op = m.Kind, backend = backend.Name, threads = m.Threads, gflops = BenchRecord.Round(m.Value) }
+                    : new { op = m.Kind, backend = backend.Name, threads = m.Threads, footprintBytes = (object)m.FootprintBytes, gbps = BenchRecord.Round(m.Value) });
             }
         }
         EmitRoofs();
@@ -78,7 +78,9 @@ internal static class QuickBench
                 work += row.Work(batch);
             }
             double seconds = CaseTimer.MedianSeconds(parts, backend.Synchronize, budget);
-            return new BenchRecord(row, backend.Name, threads, seconds, work, roofs.FmaPeak(threads), roofs.Bandwidth(threads, work.Bytes / threads));
+            // The bandwidth roof is the triad at the working set of one thread's instance (its tensors).
+            long footprint = builders.Max(b => b.AllocatedBytes);
+            return new BenchRecord(row, backend.Name, threads, seconds, work, footprint, roofs.FmaPeak(threads), roofs.Bandwidth(threads, footprint));
         }
         finally
         {

@@ -14,7 +14,9 @@ internal sealed record RoofMeasurement(string Kind, int Threads, double Footprin
 /// <summary>
 /// The two roofs of the roofline, measured in the same run as the rows they judge: the FMA peak and
 /// the triad bandwidth at the row's working-set size (so an L2-resident row is compared with L2
-/// bandwidth and a DRAM-sized one with DRAM bandwidth). Results are cached per threads and size.
+/// bandwidth and a DRAM-sized one with DRAM bandwidth). Both are best-of-several rates, the most the
+/// machine delivered, so contention from other processes lowers a row's fraction rather than raising
+/// it. Results are cached per threads and size.
 /// </summary>
 internal abstract class Roofs : IDisposable
 {
@@ -35,18 +37,27 @@ internal abstract class Roofs : IDisposable
         return peak;
     }
 
-    /// <summary>Triad GB/s with <paramref name="threads"/> threads each working on about <paramref name="bytesPerThread"/> bytes.</summary>
-    public double Bandwidth(int threads, double bytesPerThread)
+    /// <summary>Triad GB/s with <paramref name="threads"/> threads each with a working set of about <paramref name="footprintPerThread"/> bytes.</summary>
+    public double Bandwidth(int threads, double footprintPerThread)
     {
-        // Powers of two from 16 KiB (L1) to 1 GiB (far past any cache) keep the number of triads small.
-        long footprint = 16 << 10;
-        while (footprint < bytesPerThread && footprint < 1L << 30) footprint <<= 1;
+        long footprint = Bucket(footprintPerThread);
         if (!_bandwidths.TryGetValue((threads, footprint), out double gbps))
         {
             _bandwidths[(threads, footprint)] = gbps = MeasureTriad(threads, footprint);
             Measurements.Add(new("triad", threads, footprint, gbps));
         }
         return gbps;
+    }
+
+    /// <summary>
+    /// The triad size used for a working set: the next of 16 KiB·√2^k (L1) up to 1 GiB (past any cache),
+    /// so few triads run and none is more than √2 times the row's working set.
+    /// </summary>
+    public static long Bucket(double footprint)
+    {
+        double bucket = 16 << 10;
+        while (bucket < footprint && bucket < 1L << 30) bucket *= Math.Sqrt(2);
+        return (long)Math.Round(bucket / 64) * 64;
     }
 
     protected abstract double MeasureFmaPeak(int threads);
@@ -67,7 +78,7 @@ internal sealed class CpuRoofs : Roofs
         var triads = Enumerable.Range(0, threads).Select(_ => new Triad(footprintBytes)).ToList();
         try
         {
-            double seconds = CaseTimer.MedianSeconds(triads.Select(t => (Action)t.Run).ToList(), () => { }, new(0.05, 0.02));
+            double seconds = CaseTimer.BestSeconds(triads.Select(t => (Action)t.Run).ToList(), () => { }, new(0.05, 0.02, 7));
             return triads.Sum(t => t.Bytes) / seconds / 1e9;
         }
         finally
@@ -97,7 +108,7 @@ internal sealed class DeviceRoofs(IlgpuBackend backend) : Roofs
         while (true)
         {
             int n = iterations;
-            seconds = CaseTimer.MedianSeconds([() => kernel(config, sink.View, n, 0.9999999f, 1e-7f)], _accelerator.Synchronize, new(0.01, 0.005, 3));
+            seconds = CaseTimer.BestSeconds([() => kernel(config, sink.View, n, 0.9999999f, 1e-7f)], _accelerator.Synchronize, new(0.01, 0.005, 3));
             if (seconds > 2e-3 || iterations >= 1 << 24) break;
             iterations *= 8;
         }
@@ -114,7 +125,7 @@ internal sealed class DeviceRoofs(IlgpuBackend backend) : Roofs
         b.MemSetToZero();
         c.MemSetToZero();
         var config = new KernelConfig((int)Math.Clamp((n + GroupSize - 1L) / GroupSize, 1, ResidentGroups * 4), GroupSize);
-        double seconds = CaseTimer.MedianSeconds([() => kernel(config, a.View, b.View, c.View, n, 0.5f)], _accelerator.Synchronize, new(0.02, 0.01));
+        double seconds = CaseTimer.BestSeconds([() => kernel(config, a.View, b.View, c.View, n, 0.5f)], _accelerator.Synchronize, new(0.02, 0.01, 7));
         return 12.0 * n / seconds / 1e9;
     }
 }

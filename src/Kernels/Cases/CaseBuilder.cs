@@ -23,6 +23,9 @@ internal sealed class CaseBuilder : IDisposable
     /// <summary>The backend the operands live on.</summary>
     public IComputeBackend Backend { get; }
 
+    /// <summary>Bytes of every tensor allocated so far: the row's working set.</summary>
+    public long AllocatedBytes { get; private set; }
+
     /// <summary>The next <paramref name="length"/> values of the row's sequence, uniform in [lo, hi).</summary>
     public float[] Values(int length, float lo = -1f, float hi = 1f)
     {
@@ -50,6 +53,7 @@ internal sealed class CaseBuilder : IDisposable
     {
         var t = Backend.Allocate(rows, cols);
         _owned.Add(t.Storage);
+        AllocatedBytes += 4L * t.Length;
         return t;
     }
 
