@@ -32,9 +32,6 @@ internal sealed class BenchOptions
     /// <summary>--out FILE: write the JSON lines there instead of standard output.</summary>
     public string? Out { get; private set; }
 
-    /// <summary>Arguments left for BenchmarkDotNet.</summary>
-    public List<string> Rest { get; } = [];
-
     /// <summary>True when a quick mode (not BenchmarkDotNet) was asked for.</summary>
     public bool Quick => Json || Table || Conformance;
 
@@ -59,7 +56,7 @@ internal sealed class BenchOptions
                     o.MaxThreads = int.TryParse(Value(), out int t) && t > 0 ? t : throw new ArgumentException("--threads needs a positive whole number.");
                     break;
                 case "--out": o.Out = Value(); break;
-                default: o.Rest.Add(args[i]); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'; see bench/Kernels/Program.cs for the options.");
             }
         }
         return o;

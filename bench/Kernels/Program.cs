@@ -1,6 +1,3 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using DpSynth.Kernels;
 
 namespace DpSynth.Bench.Kernels;
@@ -12,8 +9,9 @@ namespace DpSynth.Bench.Kernels;
 /// which roof applies and the fraction of it (FMA peak and triad bandwidth measured in the same run).</item>
 /// <item><c>--table</c>: the same timings as a readable summary grouped by op family.</item>
 /// <item><c>--conformance</c>: every row against the scalar reference, one JSON line per row.</item>
-/// <item>otherwise BenchmarkDotNet runs the suites (<c>--filter '*Gemm*'</c> etc.) on the network's rows.</item>
 /// </list>
+/// The BenchmarkDotNet suites are in bench/KernelSuites, so that this program has no dependency
+/// beyond the kernels and its GPU bundle stays small.
 /// <c>--device D</c> picks the backend; <c>--tier T</c> or <c>--tiny</c> limits the rows by cost, <c>--network</c> to
 /// the reference network's shapes, and
 /// <c>--only TEXT</c> by name; <c>--threads N</c> caps CPU threads; <c>--out FILE</c> sends the JSON lines to a file.
@@ -33,20 +31,14 @@ internal static class Program
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        // Child processes of BenchmarkDotNet inherit the environment, so the device reaches them.
-        Environment.SetEnvironmentVariable(KernelSuite.DeviceVariable, options.Device);
-        if (options.Quick)
+        if (!options.Quick)
         {
-            using var file = options.Out is null ? null : new StreamWriter(options.Out);
-            // With --table alone the JSON lines are not wanted; with --out they go to the file either way.
-            var json = file ?? (options.Json || options.Conformance ? Console.Out : TextWriter.Null);
-            return options.Conformance ? ConformanceRun.Run(options, json) : QuickBench.Run(options, json, options.Table ? Console.Out : null);
+            Console.Error.WriteLine("Give --json, --table or --conformance (BenchmarkDotNet suites: dotnet run -c Release --project bench/KernelSuites).");
+            return 2;
         }
-
-        // Case names are long ("Gemm 256x256x1024 TN layer2-weight-gradient"); do not let the table truncate them.
-        var config = DefaultConfig.Instance.AddColumn(new ThroughputColumn())
-            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64));
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. options.Rest], config);
-        return 0;
+        using var file = options.Out is null ? null : new StreamWriter(options.Out);
+        // With --table alone the JSON lines are not wanted; with --out they go to the file either way.
+        var json = file ?? (options.Json || options.Conformance ? Console.Out : TextWriter.Null);
+        return options.Conformance ? ConformanceRun.Run(options, json) : QuickBench.Run(options, json, options.Table ? Console.Out : null);
     }
 }

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using DpSynth.Kernels.Cases;
 
-namespace DpSynth.Bench.Kernels;
+namespace DpSynth.Bench.KernelSuites;
 
 /// <summary>Puts GFLOP/s and GB/s beside each BenchmarkDotNet result, from the row's work counts in the case table.</summary>
 internal sealed class ThroughputColumn : IColumn

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Cases;
 
-namespace DpSynth.Bench.Kernels;
+namespace DpSynth.Bench.KernelSuites;
 
 /// <summary>
 /// Shared body of the BenchmarkDotNet suites: each suite runs the reference network's rows of one
