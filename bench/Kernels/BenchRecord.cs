@@ -4,9 +4,11 @@ namespace DpSynth.Bench.Kernels;
 
 /// <summary>
 /// One timed (row, threads) on a backend, placed on the roofline: its arithmetic intensity against the
-/// ridge point (FMA peak ÷ bandwidth) decides which roof applies, and the fraction is of that roof.
+/// ridge point (best FMA peak ÷ best triad bandwidth at its working set) decides which roof applies,
+/// and the fraction is of that roof as measured alongside the row (<paramref name="Roof"/>).
 /// </summary>
-internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, double Seconds, CaseWork Work, long FootprintBytes, double FmaPeak, double Bandwidth)
+internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, double Seconds, CaseWork Work, long FootprintBytes,
+    double FmaPeak, double Bandwidth, double Roof)
 {
     public double Gflops => Work.Flops / Seconds / 1e9;
 
@@ -18,7 +20,7 @@ internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, 
     public bool ComputeBound => Work.Intensity >= Ridge;
 
     /// <summary>Achieved share of the roof that applies.</summary>
-    public double FractionOfRoof => ComputeBound ? Gflops / FmaPeak : Gbps / Bandwidth;
+    public double FractionOfRoof => (ComputeBound ? Gflops : Gbps) / Roof;
 
     /// <summary>The JSON line's fields.</summary>
     public object Json => new
@@ -26,7 +28,7 @@ internal sealed record BenchRecord(KernelCase Row, string Backend, int Threads, 
         family = Row.Family, op = Row.Op, shape = Row.Shape, @params = Row.Parameters, tier = Tier(Row.Tier), backend = Backend, threads = Threads,
         us = Round(Seconds * 1e6), gflops = Round(Gflops), gbps = Round(Gbps), flopsPerByte = Round(Work.Intensity == double.PositiveInfinity ? -1 : Work.Intensity),
         footprintBytes = FootprintBytes, triadFootprintBytes = Roofs.Bucket(FootprintBytes), ridge = Round(Ridge), bound = ComputeBound ? "compute" : "memory", roof = ComputeBound ? "fma-peak" : "triad-bandwidth",
-        roofValue = Round(ComputeBound ? FmaPeak : Bandwidth), roofUnit = ComputeBound ? "GFLOP/s" : "GB/s", fractionOfRoof = Math.Round(FractionOfRoof, 3),
+        roofValue = Round(Roof), roofBest = Round(ComputeBound ? FmaPeak : Bandwidth), roofUnit = ComputeBound ? "GFLOP/s" : "GB/s", fractionOfRoof = Math.Round(FractionOfRoof, 3),
     };
 
     public static string Tier(CaseTier tier) => tier switch

@@ -4,7 +4,8 @@ namespace DpSynth.Bench.Kernels;
 
 /// <summary>
 /// The readable summary (--table): per op family, the reference network's rows with time, rates and
-/// the fraction of the roof that applies, then the family's best fraction. When no network rows were
+/// the fraction of the roof that applies (on a CPU, that roof's workload timed alongside the row), then
+/// the family's best fraction. When no network rows were
 /// run (--tiny), every row is listed instead.
 /// </summary>
 internal static class BenchTable
@@ -22,9 +23,10 @@ internal static class BenchTable
             var shown = family.Where(r => !network || r.Row.Tier >= CaseTier.Network).ToList();
             output.WriteLine();
             output.WriteLine($"{family.Key} ({family.Count()} timings{(network ? $", {shown.Count} at the reference network's shapes" : "")})");
-            output.WriteLine($"  {"row",-72} {"thr",3} {"µs",10} {"GFLOP/s",9} {"GB/s",8} {"F/B",6} {"bound",7} {"of roof",7}");
+            output.WriteLine($"  {"row",-72} {"thr",3} {"µs",10} {"GFLOP/s",9} {"GB/s",8} {"F/B",6} {"bound",7} {"roof",16} {"of roof",7}");
             foreach (var r in shown)
-                output.WriteLine($"  {Clip(r.Row.Name, 72),-72} {r.Threads,3} {r.Seconds * 1e6,10:0.0} {r.Gflops,9:0.0} {r.Gbps,8:0.0} {Intensity(r),6} {(r.ComputeBound ? "compute" : "memory"),7} {r.FractionOfRoof,7:P0}");
+                output.WriteLine($"  {Clip(r.Row.Name, 72),-72} {r.Threads,3} {r.Seconds * 1e6,10:0.0} {r.Gflops,9:0.0} {r.Gbps,8:0.0} {Intensity(r),6} "
+                                 + $"{(r.ComputeBound ? "compute" : "memory"),7} {Roof(r),16} {r.FractionOfRoof,7:P0}");
             if (shown.Count > 0)
             {
                 var best = shown.MaxBy(r => r.FractionOfRoof)!;
@@ -32,6 +34,8 @@ internal static class BenchTable
             }
         }
     }
+
+    private static string Roof(BenchRecord r) => r.ComputeBound ? $"{r.Roof:0.0} GFLOP/s" : $"{r.Roof:0.0} GB/s";
 
     private static string Intensity(BenchRecord r) => double.IsInfinity(r.Work.Intensity) ? "-" : r.Work.Intensity.ToString("0.00");
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace DpSynth.Bench.Kernels;
 
 /// <summary>How long to warm up and time a row.</summary>
-/// <param name="WarmupSeconds">Calls before timing (long enough for tiered compilation the first time an op is seen).</param>
+/// <param name="WarmupSeconds">Calls before timing.</param>
 /// <param name="RepetitionSeconds">Each timed repetition repeats the call for at least this long.</param>
 /// <param name="Repetitions">Timed repetitions; the median is reported.</param>
 internal readonly record struct TimingBudget(double WarmupSeconds, double RepetitionSeconds, int Repetitions = 5);
@@ -20,21 +20,46 @@ internal static class CaseTimer
     /// <summary>Median seconds for one call of every part, run concurrently (part t on thread t).</summary>
     public static double MedianSeconds(IReadOnlyList<Action> parts, Action synchronize, TimingBudget budget)
     {
-        var times = Seconds(parts, synchronize, budget);
-        return times[times.Length / 2];
+        using var runner = new ConcurrentRunner(parts, synchronize);
+        var times = Time(runner, Calibrate(runner, budget), Repetitions(budget));
+        return Median(times);
     }
 
     /// <summary>
-    /// The fastest repetition's seconds per call: for the roofs, which are the best the machine can do
-    /// (STREAM also reports the best time), so that a busy moment lowers a row's fraction, never raises it.
+    /// The fastest repetition's seconds per call: for the roofs printed at the start, which are the best
+    /// the machine can do (STREAM also reports the best time).
     /// </summary>
     public static double BestSeconds(IReadOnlyList<Action> parts, Action synchronize, TimingBudget budget)
-        => Seconds(parts, synchronize, budget)[0];
-
-    /// <summary>Sorted seconds per call of each timed repetition.</summary>
-    private static double[] Seconds(IReadOnlyList<Action> parts, Action synchronize, TimingBudget budget)
     {
         using var runner = new ConcurrentRunner(parts, synchronize);
+        return Time(runner, Calibrate(runner, budget), Repetitions(budget)).Min();
+    }
+
+    /// <summary>
+    /// Median seconds per call of a row and of its roof's workload, their repetitions interleaved so
+    /// that both see the same contention from other processes on a shared machine: their ratio is then
+    /// a property of the kernel, not of the moment.
+    /// </summary>
+    public static (double Row, double Roof) PairedMedianSeconds(IReadOnlyList<Action> row, Action synchronizeRow, RoofWork roof, TimingBudget budget)
+    {
+        using var rowRunner = new ConcurrentRunner(row, synchronizeRow);
+        using var roofRunner = new ConcurrentRunner(roof.Parts, roof.Synchronize);
+        int rowInner = Calibrate(rowRunner, budget), roofInner = Calibrate(roofRunner, budget with { WarmupSeconds = 0 });
+        int repetitions = Repetitions(budget);
+        double[] rowTimes = new double[repetitions], roofTimes = new double[repetitions];
+        for (int r = 0; r < repetitions; r++)
+        {
+            rowTimes[r] = rowRunner.Run(rowInner) / rowInner;
+            roofTimes[r] = roofRunner.Run(roofInner) / roofInner;
+        }
+        return (Median(rowTimes), Median(roofTimes));
+    }
+
+    private static int Repetitions(TimingBudget budget) => budget.Repetitions;
+
+    /// <summary>Warms up and returns how many calls make one repetition of at least the budget's length.</summary>
+    private static int Calibrate(ConcurrentRunner runner, TimingBudget budget)
+    {
         double warm = 0;
         int calls = 0;
         while (warm < budget.WarmupSeconds || calls < 2)
@@ -43,12 +68,20 @@ internal static class CaseTimer
             calls++;
         }
         double perCall = warm / calls;
-        int inner = (int)Math.Clamp(Math.Ceiling(budget.RepetitionSeconds / Math.Max(perCall, 1e-9)), 1, 1_000_000);
-        int repetitions = perCall > 0.05 ? Math.Min(3, budget.Repetitions) : budget.Repetitions;
+        return (int)Math.Clamp(Math.Ceiling(budget.RepetitionSeconds / Math.Max(perCall, 1e-9)), 1, 1_000_000);
+    }
+
+    private static double[] Time(ConcurrentRunner runner, int inner, int repetitions)
+    {
         var times = new double[repetitions];
         for (int r = 0; r < repetitions; r++) times[r] = runner.Run(inner) / inner;
-        Array.Sort(times);
         return times;
+    }
+
+    private static double Median(double[] times)
+    {
+        Array.Sort(times);
+        return times[times.Length / 2];
     }
 
     /// <summary>Threads 1..T−1 wait at a barrier; the caller is thread 0 and times from release to the last finish.</summary>

@@ -46,7 +46,7 @@ internal static class QuickBench
                 var budget = new TimingBudget(0.01, row.Tier >= CaseTier.Network ? 0.02 : 0.004);
                 try
                 {
-                    var record = Measure(row, backend, threads, roofs, budget);
+                    var record = Measure(row, backend, threads, roofs, budget, paired: host);
                     records.Add(record);
                     EmitRoofs();
                     JsonLines.Write(json, record.Json);
@@ -61,7 +61,12 @@ internal static class QuickBench
         return 0;
     }
 
-    private static BenchRecord Measure(KernelCase row, IComputeBackend backend, int threads, Roofs roofs, TimingBudget budget)
+    /// <summary>
+    /// Times T instances of <paramref name="row"/> at Batch/T on T threads. On a CPU (<paramref name="paired"/>)
+    /// the applicable roof's workload is timed in alternation with the row, so that both see the same
+    /// contention on a shared machine; a GPU is not shared, and its best roofs are used.
+    /// </summary>
+    private static BenchRecord Measure(KernelCase row, IComputeBackend backend, int threads, Roofs roofs, TimingBudget budget, bool paired)
     {
         var builders = new List<CaseBuilder>();
         try
@@ -76,10 +81,18 @@ internal static class QuickBench
                 parts.Add(row.Setup(builder, batch).Invoke);
                 work += row.Work(batch);
             }
-            double seconds = CaseTimer.MedianSeconds(parts, backend.Synchronize, budget);
             // The bandwidth roof is the triad at the working set of one thread's instance (its tensors).
             long footprint = builders.Max(b => b.AllocatedBytes);
-            return new BenchRecord(row, backend.Name, threads, seconds, work, footprint, roofs.FmaPeak(threads), roofs.Bandwidth(threads, footprint));
+            double fma = roofs.FmaPeak(threads), bandwidth = roofs.Bandwidth(threads, footprint);
+            bool compute = work.Intensity >= fma / bandwidth;
+            if (!paired)
+            {
+                double alone = CaseTimer.MedianSeconds(parts, backend.Synchronize, budget);
+                return new BenchRecord(row, backend.Name, threads, alone, work, footprint, fma, bandwidth, compute ? fma : bandwidth);
+            }
+            var roof = compute ? roofs.FmaWork(threads) : roofs.TriadWork(threads, footprint);
+            var (seconds, roofSeconds) = CaseTimer.PairedMedianSeconds(parts, backend.Synchronize, roof, budget);
+            return new BenchRecord(row, backend.Name, threads, seconds, work, footprint, fma, bandwidth, roof.WorkPerCall / roofSeconds / 1e9);
         }
         finally
         {

@@ -12,41 +12,65 @@ namespace DpSynth.Bench.Kernels;
 internal sealed record RoofMeasurement(string Kind, int Threads, double FootprintBytes, double Value);
 
 /// <summary>
+/// A roof's workload: one call per thread, and the work (FLOPs or bytes) one call of all of them does.
+/// </summary>
+internal sealed record RoofWork(IReadOnlyList<Action> Parts, double WorkPerCall, Action Synchronize);
+
+/// <summary>
 /// The two roofs of the roofline, measured in the same run as the rows they judge: the FMA peak and
 /// the triad bandwidth at the row's working-set size (so an L2-resident row is compared with L2
-/// bandwidth and a DRAM-sized one with DRAM bandwidth). Both are best-of-several rates, the most the
-/// machine delivered, so contention from other processes lowers a row's fraction rather than raising
-/// it. Results are cached per threads and size.
+/// bandwidth and a DRAM-sized one with DRAM bandwidth). The best-of-several rates (printed first, and
+/// used for the ridge point) are the most the machine delivered; a row's own fraction uses the roof's
+/// workload timed alongside it (see <see cref="CaseTimer.PairedMedianSeconds"/>).
 /// </summary>
 internal abstract class Roofs : IDisposable
 {
     private readonly Dictionary<int, double> _peaks = [];
     private readonly Dictionary<(int, long), double> _bandwidths = [];
+    private readonly Dictionary<int, RoofWork> _fmaWork = [];
+    private readonly Dictionary<(int, long), RoofWork> _triadWork = [];
 
-    /// <summary>Every measurement made so far.</summary>
+    /// <summary>Every best-of measurement made so far.</summary>
     public List<RoofMeasurement> Measurements { get; } = [];
 
-    /// <summary>Peak GFLOP/s of fused multiply-adds on <paramref name="threads"/> threads.</summary>
+    /// <summary>Best GFLOP/s of fused multiply-adds on <paramref name="threads"/> threads.</summary>
     public double FmaPeak(int threads)
     {
         if (!_peaks.TryGetValue(threads, out double peak))
         {
-            _peaks[threads] = peak = MeasureFmaPeak(threads);
+            var work = FmaWork(threads);
+            _peaks[threads] = peak = work.WorkPerCall / CaseTimer.BestSeconds(work.Parts, work.Synchronize, new(0.1, 0.05, 7)) / 1e9;
             Measurements.Add(new("fma-peak", threads, 0, peak));
         }
         return peak;
     }
 
-    /// <summary>Triad GB/s with <paramref name="threads"/> threads each with a working set of about <paramref name="footprintPerThread"/> bytes.</summary>
+    /// <summary>Best triad GB/s with <paramref name="threads"/> threads each with a working set of about <paramref name="footprintPerThread"/> bytes.</summary>
     public double Bandwidth(int threads, double footprintPerThread)
     {
         long footprint = Bucket(footprintPerThread);
         if (!_bandwidths.TryGetValue((threads, footprint), out double gbps))
         {
-            _bandwidths[(threads, footprint)] = gbps = MeasureTriad(threads, footprint);
+            var work = TriadWork(threads, footprint);
+            _bandwidths[(threads, footprint)] = gbps = work.WorkPerCall / CaseTimer.BestSeconds(work.Parts, work.Synchronize, new(0.05, 0.02, 7)) / 1e9;
             Measurements.Add(new("triad", threads, footprint, gbps));
         }
         return gbps;
+    }
+
+    /// <summary>The FMA workload on <paramref name="threads"/> threads (kept for the run).</summary>
+    public RoofWork FmaWork(int threads)
+    {
+        if (!_fmaWork.TryGetValue(threads, out var work)) _fmaWork[threads] = work = CreateFmaWork(threads);
+        return work;
+    }
+
+    /// <summary>The triad workload for a working set of about <paramref name="footprintPerThread"/> bytes per thread (kept for the run).</summary>
+    public RoofWork TriadWork(int threads, double footprintPerThread)
+    {
+        long footprint = Bucket(footprintPerThread);
+        if (!_triadWork.TryGetValue((threads, footprint), out var work)) _triadWork[(threads, footprint)] = work = CreateTriadWork(threads, footprint);
+        return work;
     }
 
     /// <summary>
@@ -60,31 +84,36 @@ internal abstract class Roofs : IDisposable
         return (long)Math.Round(bucket / 64) * 64;
     }
 
-    protected abstract double MeasureFmaPeak(int threads);
+    protected abstract RoofWork CreateFmaWork(int threads);
 
-    protected abstract double MeasureTriad(int threads, long footprintBytes);
+    protected abstract RoofWork CreateTriadWork(int threads, long footprintBytes);
+
+    /// <summary>Resources of the workloads, freed with the roofs.</summary>
+    protected List<IDisposable> Owned { get; } = [];
 
     /// <inheritdoc />
-    public virtual void Dispose() { }
+    public void Dispose()
+    {
+        foreach (var d in Owned) d.Dispose();
+        Owned.Clear();
+    }
 }
 
-/// <summary>CPU roofs: <see cref="FmaPeak"/> and <see cref="Triad"/> on host threads.</summary>
+/// <summary>CPU roofs: <see cref="Kernels.FmaPeak"/> chains and <see cref="Triad"/> on host threads.</summary>
 internal sealed class CpuRoofs : Roofs
 {
-    protected override double MeasureFmaPeak(int threads) => DpSynth.Bench.Kernels.FmaPeak.Measure(threads);
+    // About 50 µs a call at Zen 5's peak: short enough to size repetitions finely.
+    private const long Iterations = 20_000;
 
-    protected override double MeasureTriad(int threads, long footprintBytes)
+    protected override RoofWork CreateFmaWork(int threads)
+        => new(Enumerable.Range(0, threads).Select(_ => (Action)(() => Kernels.FmaPeak.Burst(Iterations))).ToList(),
+            threads * Iterations * Kernels.FmaPeak.FlopsPerIteration, () => { });
+
+    protected override RoofWork CreateTriadWork(int threads, long footprintBytes)
     {
         var triads = Enumerable.Range(0, threads).Select(_ => new Triad(footprintBytes)).ToList();
-        try
-        {
-            double seconds = CaseTimer.BestSeconds(triads.Select(t => (Action)t.Run).ToList(), () => { }, new(0.05, 0.02, 7));
-            return triads.Sum(t => t.Bytes) / seconds / 1e9;
-        }
-        finally
-        {
-            foreach (var t in triads) t.Dispose();
-        }
+        Owned.AddRange(triads);
+        return new(triads.Select(t => (Action)t.Run).ToList(), triads.Sum(t => t.Bytes), () => { });
     }
 }
 
@@ -97,35 +126,33 @@ internal sealed class DeviceRoofs(IlgpuBackend backend) : Roofs
 
     private int ResidentGroups => Math.Max(1, _accelerator.NumMultiprocessors * Math.Max(1, _accelerator.MaxNumThreadsPerMultiprocessor / GroupSize));
 
-    protected override double MeasureFmaPeak(int threads)
+    protected override RoofWork CreateFmaWork(int threads)
     {
         var kernel = _accelerator.LoadStreamKernel<ArrayView<float>, int, float, float>(DeviceRoofKernels.FmaChains);
         var config = new KernelConfig(ResidentGroups * 2, GroupSize);
-        using var sink = _accelerator.Allocate1D<float>(config.Size);
+        var sink = _accelerator.Allocate1D<float>(config.Size);
+        Owned.Add(sink);
+        // Grow the loop until one launch takes a millisecond or more, so launch overhead does not count.
         int iterations = 64;
-        double seconds;
-        // Grow the loop until one launch takes a few milliseconds, so launch overhead does not count.
-        while (true)
+        while (iterations < 1 << 24)
         {
             int n = iterations;
-            seconds = CaseTimer.BestSeconds([() => kernel(config, sink.View, n, 0.9999999f, 1e-7f)], _accelerator.Synchronize, new(0.01, 0.005, 3));
-            if (seconds > 2e-3 || iterations >= 1 << 24) break;
+            if (CaseTimer.MedianSeconds([() => kernel(config, sink.View, n, 0.9999999f, 1e-7f)], _accelerator.Synchronize, new(0, 0, 1)) > 1e-3) break;
             iterations *= 8;
         }
-        return (double)config.Size * iterations * DeviceRoofKernels.FlopsPerIteration / seconds / 1e9;
+        return new([() => kernel(config, sink.View, iterations, 0.9999999f, 1e-7f)],
+            (double)config.Size * iterations * DeviceRoofKernels.FlopsPerIteration, _accelerator.Synchronize);
     }
 
-    protected override double MeasureTriad(int threads, long footprintBytes)
+    protected override RoofWork CreateTriadWork(int threads, long footprintBytes)
     {
         var kernel = _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(DeviceRoofKernels.Triad);
         int n = (int)Math.Max(1024, footprintBytes / 12);
-        using var a = _accelerator.Allocate1D<float>(n);
-        using var b = _accelerator.Allocate1D<float>(n);
-        using var c = _accelerator.Allocate1D<float>(n);
+        var (a, b, c) = (_accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n), _accelerator.Allocate1D<float>(n));
+        Owned.AddRange([a, b, c]);
         b.MemSetToZero();
         c.MemSetToZero();
         var config = new KernelConfig((int)Math.Clamp((n + GroupSize - 1L) / GroupSize, 1, ResidentGroups * 4), GroupSize);
-        double seconds = CaseTimer.BestSeconds([() => kernel(config, a.View, b.View, c.View, n, 0.5f)], _accelerator.Synchronize, new(0.02, 0.01, 7));
-        return 12.0 * n / seconds / 1e9;
+        return new([() => kernel(config, a.View, b.View, c.View, n, 0.5f)], 12.0 * n, _accelerator.Synchronize);
     }
 }
