@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace DpSynth.Kernels.Simd;
@@ -86,9 +85,9 @@ public sealed unsafe partial class SimdBackend
                 float sum = SpanKernels.ExpSum(x + o, n, max, store: false);
                 // −Σ t·log p = Σt·log Σ − Σ t·(x − max): shifting by the max before multiplying keeps
                 // large logits from cancelling.
-                float targetMass = TensorPrimitives.Sum(new ReadOnlySpan<float>(t + o, n));
+                float targetMass = SpanKernels.Sum(t + o, n);
                 row += targetMass * MathF.Log(sum) - SpanKernels.ShiftedDot(t + o, x + o, n, max);
-                SpanKernels.AddExpDifference(x + o, t + o, d + o, n, max, 1f / sum, gradScale);
+                SpanKernels.AddExpDifference(x + o, t + o, d + o, d + o, n, max, 1f / sum, gradScale);
             }
             if (rl != null) rl[i] += row;
             total += row;

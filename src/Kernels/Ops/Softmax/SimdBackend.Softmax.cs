@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace DpSynth.Kernels.Simd;
 
 public sealed unsafe partial class SimdBackend
@@ -8,31 +6,23 @@ public sealed unsafe partial class SimdBackend
     public void Softmax(Tensor x, Tensor y, ColumnSpans spans, bool log = false)
     {
         OpPreconditions.Softmax(this, x, y, spans);
-        // Copy first (columns outside spans pass through), then work on y in place: one code path
-        // whether or not y aliases x.
-        if (HostStorage.PointerOf(x) != HostStorage.PointerOf(y)) Data(x).CopyTo(Data(y));
-        float* yp = HostStorage.PointerOf(y);
+        // Copy first (columns outside spans pass through), then each span reads x and writes y, so no
+        // load waits on the previous span's masked store (unless y aliases x, which is allowed).
+        float* xp = HostStorage.PointerOf(x), yp = HostStorage.PointerOf(y);
+        if (xp != yp) Data(x).CopyTo(Data(y));
         ReadOnlySpan<int> starts = spans.Starts, lengths = spans.Lengths;
         for (int i = 0; i < y.Rows; i++)
         {
-            float* row = yp + (long)i * y.Cols;
+            long row = (long)i * y.Cols;
             for (int s = 0; s < starts.Length; s++)
             {
-                float* v = row + starts[s];
+                float* xs = xp + row + starts[s], ys = yp + row + starts[s];
                 int n = lengths[s];
-                float max = SpanKernels.Max(v, n);
-                if (log)
-                {
-                    // (x − max) − log Σ, not x − (max + log Σ): the latter rounds to the ulp of the max.
-                    float logSum = MathF.Log(SpanKernels.ExpSum(v, n, max, store: false));
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(v, n), max, new Span<float>(v, n));
-                    TensorPrimitives.Subtract(new ReadOnlySpan<float>(v, n), logSum, new Span<float>(v, n));
-                }
-                else
-                {
-                    float sum = SpanKernels.ExpSum(v, n, max, store: true);
-                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(v, n), 1f / sum, new Span<float>(v, n));
-                }
+                float max = SpanKernels.Max(xs, n);
+                float sum = SpanKernels.ExpSum(xs, n, max, store: false);
+                // (x − max) − log Σ, not x − (max + log Σ): the latter rounds to the ulp of the max.
+                if (log) SpanKernels.Shift(xs, ys, n, max, MathF.Log(sum));
+                else SpanKernels.ScaledExp(xs, ys, n, max, 1f / sum);
             }
         }
     }
@@ -41,29 +31,20 @@ public sealed unsafe partial class SimdBackend
     public void SoftmaxBackward(Tensor y, Tensor dy, Tensor dx, ColumnSpans spans, bool log = false)
     {
         OpPreconditions.SoftmaxBackward(this, y, dy, dx, spans);
-        if (HostStorage.PointerOf(dy) != HostStorage.PointerOf(dx)) Data(dy).CopyTo(Data(dx));
-        float* yp = HostStorage.PointerOf(y), dxp = HostStorage.PointerOf(dx);
+        float* yp = HostStorage.PointerOf(y), dyp = HostStorage.PointerOf(dy), dxp = HostStorage.PointerOf(dx);
+        if (dyp != dxp) Data(dy).CopyTo(Data(dx));
         ReadOnlySpan<int> starts = spans.Starts, lengths = spans.Lengths;
         for (int i = 0; i < y.Rows; i++)
         {
             long rowStart = (long)i * y.Cols;
             for (int s = 0; s < starts.Length; s++)
             {
-                float* yv = yp + rowStart + starts[s], dv = dxp + rowStart + starts[s];
+                float* yv = yp + rowStart + starts[s], dyv = dyp + rowStart + starts[s], dxv = dxp + rowStart + starts[s];
                 int n = lengths[s];
-                var ySpan = new ReadOnlySpan<float>(yv, n);
-                var dSpan = new Span<float>(dv, n);
-                if (log)
-                {
-                    // dx = dy − e^y·Σdy (y is a log-probability, so e^y is the probability)
-                    SpanKernels.AddExpDifference(yv, null, dv, n, 0f, 1f, -TensorPrimitives.Sum(dSpan));
-                }
-                else
-                {
-                    // dx = (dy − Σ dy⊙y) ⊙ y
-                    float dot = TensorPrimitives.Dot(dSpan, ySpan);
-                    TensorPrimitives.AddMultiply(dSpan, -dot, ySpan, dSpan);
-                }
+                // log: dx = dy − e^y·Σdy (y is a log-probability, so e^y is the probability);
+                // otherwise dx = (dy − Σ dy⊙y) ⊙ y. Both read dy and write dx (see SpanKernels).
+                if (log) SpanKernels.AddExpDifference(yv, null, dyv, dxv, n, 0f, 1f, -SpanKernels.Sum(dyv, n));
+                else SpanKernels.MultiplyShifted(dyv, yv, dxv, n, SpanKernels.Dot(dyv, yv, n));
             }
         }
     }
