@@ -57,9 +57,14 @@ internal static class CaseTimer
 
     private static int Repetitions(TimingBudget budget) => budget.Repetitions;
 
-    /// <summary>Warms up and returns how many calls make one repetition of at least the budget's length.</summary>
+    /// <summary>
+    /// Warms up and returns how many calls make one repetition of at least half the budget's length:
+    /// an estimate from the warm-up (whose first call, with its compilation, is not counted), then
+    /// doubled until a repetition really is that long.
+    /// </summary>
     private static int Calibrate(ConcurrentRunner runner, TimingBudget budget)
     {
+        runner.Run(1);
         double warm = 0;
         int calls = 0;
         while (warm < budget.WarmupSeconds || calls < 2)
@@ -67,8 +72,10 @@ internal static class CaseTimer
             warm += runner.Run(1);
             calls++;
         }
-        double perCall = warm / calls;
-        return (int)Math.Clamp(Math.Ceiling(budget.RepetitionSeconds / Math.Max(perCall, 1e-9)), 1, 1_000_000);
+        const int MaxInner = 1 << 24;
+        int inner = (int)Math.Clamp(Math.Ceiling(budget.RepetitionSeconds / Math.Max(warm / calls, 1e-9)), 1, MaxInner);
+        while (inner < MaxInner && runner.Run(inner) < budget.RepetitionSeconds / 2) inner *= 2;
+        return inner;
     }
 
     private static double[] Time(ConcurrentRunner runner, int inner, int repetitions)
@@ -122,12 +129,13 @@ internal static class CaseTimer
         public double Run(int inner)
         {
             _inner = inner;
-            var clock = Stopwatch.StartNew();
+            // Raw timestamps: TimeSpan's 100 ns ticks would round a single short call to zero.
+            long start = Stopwatch.GetTimestamp();
             _barrier?.SignalAndWait();
             for (int i = 0; i < inner; i++) _parts[0]();
             _synchronize();
             _barrier?.SignalAndWait();
-            return clock.Elapsed.TotalSeconds;
+            return (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency;
         }
 
         public void Dispose()

@@ -6,7 +6,12 @@ namespace DpSynth.Bench.Kernels;
 /// <summary>Writes one JSON object per line (relaxed escaping keeps "bias+silu" and "->" readable for grep).</summary>
 internal static class JsonLines
 {
-    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Named literals ("Infinity") rather than an exception if a rate ever divides by a zero time.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void Write(TextWriter output, object line)
     {
