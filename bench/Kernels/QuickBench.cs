@@ -43,7 +43,8 @@ internal static class QuickBench
                 // Splitting only means something for the network's rows; tiny rows at 2 threads measure dispatch.
                 if (threads > 1 && (!row.Splittable || row.Tier < CaseTier.Network)) continue;
                 // No tiered compilation in this program (see the project file), so a short warm-up suffices.
-                var budget = new TimingBudget(0.01, row.Tier >= CaseTier.Network ? 0.02 : 0.004);
+                // The network's rows, the ones reported, get more and longer repetitions.
+                var budget = row.Tier >= CaseTier.Network ? new TimingBudget(0.01, 0.02, 9) : new TimingBudget(0.01, 0.004);
                 try
                 {
                     var record = Measure(row, backend, threads, roofs, budget, paired: host);

@@ -9,9 +9,10 @@ internal static class OptimiserCases
 {
     private const int Steps = 5;
 
+    // Positional arguments: a bare new() on this record struct would be default(AdamParameters), all zeros.
     private static readonly AdamParameters[] AdamVariants =
     [
-        new(),
+        new(LearningRate: 1e-3f),
         new(LearningRate: 0.01f, WeightDecay: 0.1f),
         new(LearningRate: 0.01f, WeightDecay: 0.1f, Decoupled: true),
         new(LearningRate: 0.05f, Beta1: 0.5f, Beta2: 0.9f, Epsilon: 1e-4f),
