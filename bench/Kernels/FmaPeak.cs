@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -11,38 +10,11 @@ namespace DpSynth.Bench.Kernels;
 /// </summary>
 internal static class FmaPeak
 {
-    /// <summary>Median GFLOP/s over <paramref name="repetitions"/> runs of <paramref name="threads"/> threads at once.</summary>
-    public static double Measure(int threads, int repetitions = 5, double secondsPerRun = 0.1)
-    {
-        long iterations = Calibrate(secondsPerRun);
-        var rates = new List<double>();
-        for (int r = 0; r < repetitions; r++)
-        {
-            using var start = new Barrier(threads + 1);
-            var workers = new Thread[threads];
-            for (int t = 0; t < threads; t++)
-            {
-                workers[t] = new Thread(() => { start.SignalAndWait(); Sink(Chains(iterations)); });
-                workers[t].Start();
-            }
-            start.SignalAndWait();
-            var sw = Stopwatch.StartNew();
-            foreach (var w in workers) w.Join();
-            rates.Add(threads * iterations * FlopsPerIteration / sw.Elapsed.TotalSeconds / 1e9);
-        }
-        rates.Sort();
-        return rates[rates.Count / 2];
-    }
+    /// <summary>FLOPs of one iteration of <see cref="Burst"/>.</summary>
+    public static double FlopsPerIteration => 16.0 * 2 * (Vector512.IsHardwareAccelerated ? 16 : 8);
 
-    private static double FlopsPerIteration => 16.0 * 2 * (Vector512.IsHardwareAccelerated ? 16 : 8);
-
-    private static long Calibrate(double seconds)
-    {
-        Chains(1000); // JIT
-        var sw = Stopwatch.StartNew();
-        Sink(Chains(1_000_000));
-        return Math.Max(1000, (long)(1_000_000 * seconds / sw.Elapsed.TotalSeconds));
-    }
+    /// <summary>One thread's FMA chains for <paramref name="iterations"/> iterations (the roof workload paired with a row).</summary>
+    public static void Burst(long iterations) => Sink(Chains(iterations));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Sink(float value) { if (value == 12345.678f) Console.Error.Write(""); }

@@ -1,47 +1,44 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
+using DpSynth.Kernels;
 
 namespace DpSynth.Bench.Kernels;
 
 /// <summary>
-/// Kernel benchmarks. <c>--json</c> runs the quick mode for scripts (one JSON line per result);
-/// otherwise BenchmarkDotNet runs the suites (<c>--filter '*Gemm*'</c> etc.).
-/// <c>--device D</c> picks the backend (see <see cref="BenchDevices"/>); in quick mode
-/// <c>--only TEXT</c> keeps the cases whose name contains TEXT (the FMA peaks always run).
+/// Kernel benchmarks and checks, all driven by the kernel case table.
+/// <list type="bullet">
+/// <item><c>--json</c>: one JSON line per (row, threads) — time, GFLOP/s, GB/s, arithmetic intensity,
+/// which roof applies and the fraction of it (FMA peak and triad bandwidth measured in the same run).</item>
+/// <item><c>--table</c>: the same timings as a readable summary grouped by op family.</item>
+/// <item><c>--conformance</c>: every row against the scalar reference, one JSON line per row.</item>
+/// </list>
+/// The BenchmarkDotNet suites are in bench/KernelSuites, so that this program has no dependency
+/// beyond the kernels and its GPU bundle stays small.
+/// <c>--device D</c> picks the backend; <c>--tier T</c> or <c>--tiny</c> limits the rows by cost, <c>--network</c> to
+/// the reference network's shapes, and
+/// <c>--only TEXT</c> by name; <c>--threads N</c> caps CPU threads; <c>--out FILE</c> sends the JSON lines to a file.
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        var rest = new List<string>();
-        bool json = false;
-        string device = "simd";
-        string? only = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--json") json = true;
-            else if (args[i] == "--device" && i + 1 < args.Length) device = args[++i];
-            else if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
-            else rest.Add(args[i]);
-        }
+        BenchOptions options;
         try
         {
-            BenchDevices.Create(device).Dispose();
+            options = BenchOptions.Parse(args);
+            BackendFactory.Create(options.Device).Dispose();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        // Child processes of BenchmarkDotNet inherit the environment, so the device reaches them.
-        Environment.SetEnvironmentVariable(BenchDevices.EnvironmentVariable, device);
-        if (json) return QuickBench.Run(device, only, Console.Out);
-
-        // Case names are long ("gemm-bwd-weight 108x256x1024 TN t2"); do not let the table truncate them.
-        var config = DefaultConfig.Instance.AddColumn(new ThroughputColumn())
-            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], config);
-        return 0;
+        if (!options.Quick)
+        {
+            Console.Error.WriteLine("Give --json, --table or --conformance (BenchmarkDotNet suites: dotnet run -c Release --project bench/KernelSuites).");
+            return 2;
+        }
+        using var file = options.Out is null ? null : new StreamWriter(options.Out);
+        // With --table alone the JSON lines are not wanted; with --out they go to the file either way.
+        var json = file ?? (options.Json || options.Conformance ? Console.Out : TextWriter.Null);
+        return options.Conformance ? ConformanceRun.Run(options, json) : QuickBench.Run(options, json, options.Table ? Console.Out : null);
     }
 }

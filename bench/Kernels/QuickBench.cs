@@ -1,95 +1,103 @@
-using System.Diagnostics;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using DpSynth.Kernels;
+using DpSynth.Kernels.Cases;
+using DpSynth.Kernels.Gpu;
 
 namespace DpSynth.Bench.Kernels;
 
 /// <summary>
-/// The scripts' mode (--json): one JSON line per result, Stopwatch-timed, median of several
-/// repetitions after warm-up. Peaks are measured in the same run so that ratios, not absolute
-/// times, are compared on a shared, noisy machine.
+/// The quick mode (--json, --table): every selected row of the case table timed on one backend, at one
+/// thread and — for the reference network's rows on a CPU backend — at every core, each placed on the
+/// roofline measured in the same run. Ratios within one run are what to compare on a shared machine.
 /// </summary>
 internal static class QuickBench
 {
-    private const int Repetitions = 7;
-    // Warm-up outlasts tiered compilation's 100 ms call-counting delay, so callees that are not inlined
-    // (Vector512.Exp in the activations) run their optimised code, as they do in a training loop.
-    private const double WarmupSeconds = 0.25, MinRepetitionSeconds = 0.01;
-
-    public static int Run(string device, string? only, TextWriter output)
+    public static int Run(BenchOptions options, TextWriter json, TextWriter? table)
     {
-        var peaks = new Dictionary<int, double>();
-        foreach (int threads in new[] { 1, 2 })
+        using var backend = BackendFactory.Create(options.Device);
+        using Roofs roofs = backend is IlgpuBackend gpu ? new DeviceRoofs(gpu) : new CpuRoofs();
+        bool host = backend is not IlgpuBackend;
+        int[] threadCounts = host && options.MaxThreads > 1 ? [1, options.MaxThreads] : [1];
+        JsonLines.Write(json, new
         {
-            peaks[threads] = FmaPeak.Measure(threads);
-            Emit(output, new { op = "fma-peak", threads, gflops = Round(peaks[threads]) });
-        }
-
-        using var backend = BenchDevices.Create(device);
-        bool parallel = BenchDevices.ParallelGemm(backend) is not null;
-        bool Selected(KernelCase c) => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase);
-        foreach (var c in KernelCases.All(parallel).Where(Selected))
-            Measure(c, backend, output, peaks);
-
-        // The scalar reference as a baseline where it is cheap enough to time (forward GEMMs, the
-        // memory-bound ops); its big GEMMs take ~0.1 s a call.
-        if (backend.Name != "reference")
+            op = "context", backend = backend.Name, device = (backend as IlgpuBackend)?.DeviceName ?? "cpu", processors = Environment.ProcessorCount,
+            vectorWidth = DpSynth.Kernels.Simd.SimdBackend.VectorWidth, loadAverage = JsonLines.LoadAverage(), started = DateTime.UtcNow.ToString("u"),
+        });
+        foreach (int t in threadCounts) roofs.FmaPeak(t);
+        int reported = 0;
+        void EmitRoofs()
         {
-            using var reference = BenchDevices.Create("reference");
-            foreach (var c in KernelCases.All(parallelGemm: false).Where(c => (c.Family != "gemm" || c.Op == "gemm-fwd") && Selected(c)))
-                Measure(c, reference, output, peaks);
+            for (; reported < roofs.Measurements.Count; reported++)
+            {
+                var m = roofs.Measurements[reported];
+                JsonLines.Write(json, m.Kind == "fma-peak"
+                    ? new { op = m.Kind, backend = backend.Name, threads = m.Threads, gflops = BenchRecord.Round(m.Value) }
+                    : new { op = m.Kind, backend = backend.Name, threads = m.Threads, footprintBytes = (object)m.FootprintBytes, gbps = BenchRecord.Round(m.Value) });
+            }
         }
+        EmitRoofs();
+
+        var records = new List<BenchRecord>();
+        foreach (var row in options.Rows())
+            foreach (int threads in threadCounts)
+            {
+                // Splitting only means something for the network's rows; tiny rows at 2 threads measure dispatch.
+                if (threads > 1 && (!row.Splittable || row.Tier < CaseTier.Network)) continue;
+                // No tiered compilation in this program (see the project file), so a short warm-up suffices.
+                // The network's rows, the ones reported, get more and longer repetitions.
+                var budget = row.Tier >= CaseTier.Network ? new TimingBudget(0.01, 0.02, 9) : new TimingBudget(0.01, 0.004);
+                try
+                {
+                    var record = Measure(row, backend, threads, roofs, budget, paired: host);
+                    records.Add(record);
+                    EmitRoofs();
+                    JsonLines.Write(json, record.Json);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    JsonLines.Write(json, new { op = row.Op, family = row.Family, shape = row.Shape, @params = row.Parameters, backend = backend.Name, threads, error = $"{e.GetType().Name}: {e.Message}" });
+                }
+            }
+        JsonLines.Write(json, new { op = "done", backend = backend.Name, rows = records.Count, loadAverage = JsonLines.LoadAverage() });
+        if (table is not null) BenchTable.Write(table, backend.Name, records, roofs);
         return 0;
     }
 
-    private static void Measure(KernelCase c, IComputeBackend backend, TextWriter output, Dictionary<int, double> peaks)
+    /// <summary>
+    /// Times T instances of <paramref name="row"/> at Batch/T on T threads. On a CPU (<paramref name="paired"/>)
+    /// the applicable roof's workload is timed in alternation with the row, so that both see the same
+    /// contention on a shared machine; a GPU is not shared, and its best roofs are used.
+    /// </summary>
+    private static BenchRecord Measure(KernelCase row, IComputeBackend backend, int threads, Roofs roofs, TimingBudget budget, bool paired)
     {
-        Action run = c.Prepare(backend);
-        run();
-        double seconds = MedianSeconds(run, backend);
-        double gflops = c.Flops / seconds / 1e9, gbps = c.Bytes / seconds / 1e9;
-        if (c.Family == "gemm")
-            Emit(output, new
-            {
-                op = c.Op, backend = backend.Name, m = c.M, n = c.N, k = c.K, transA = c.TransposeA, transB = c.TransposeB,
-                epilogue = c.Epilogue, threads = c.Threads, gflops = Round(gflops), gbps = Round(gbps),
-                pctPeak = Round(100 * gflops / peaks[c.Threads]), us = Round(seconds * 1e6),
-            });
-        else
-            Emit(output, new
-            {
-                op = c.Op, backend = backend.Name, m = c.M, n = c.N, k = c.K, transA = false, transB = false, threads = c.Threads,
-                gflops = Round(gflops), gbps = Round(gbps), gelems = Round(c.Elements / seconds / 1e9), us = Round(seconds * 1e6),
-            });
-    }
-
-    /// <summary>Median seconds per call: warm up, size a repetition to ≥ 10 ms, time 7 of them.</summary>
-    private static double MedianSeconds(Action run, IComputeBackend backend)
-    {
-        var sw = Stopwatch.StartNew();
-        int warm = 0;
-        while (sw.Elapsed.TotalSeconds < WarmupSeconds || warm < 2) { run(); warm++; }
-        backend.Synchronize();
-        double perCall = sw.Elapsed.TotalSeconds / warm;
-        int inner = Math.Max(1, (int)Math.Ceiling(MinRepetitionSeconds / perCall));
-        int repetitions = perCall > 0.05 ? 3 : Repetitions;
-        var times = new double[repetitions];
-        for (int r = 0; r < repetitions; r++)
+        var builders = new List<CaseBuilder>();
+        try
         {
-            sw.Restart();
-            for (int i = 0; i < inner; i++) run();
-            backend.Synchronize();
-            times[r] = sw.Elapsed.TotalSeconds / inner;
+            var parts = new List<Action>();
+            var work = new CaseWork(0, 0);
+            for (int t = 0; t < threads; t++)
+            {
+                var (_, batch) = RowPartition.Chunk(row.Batch, threads, t);
+                var builder = new CaseBuilder(backend, ConformanceCheck.Seed(row.Name) + t);
+                builders.Add(builder);
+                parts.Add(row.Setup(builder, batch).Invoke);
+                work += row.Work(batch);
+            }
+            // The bandwidth roof is the triad at the working set of one thread's instance (its tensors).
+            long footprint = builders.Max(b => b.AllocatedBytes);
+            double fma = roofs.FmaPeak(threads), bandwidth = roofs.Bandwidth(threads, footprint);
+            bool compute = work.Intensity >= fma / bandwidth;
+            if (!paired)
+            {
+                double alone = CaseTimer.MedianSeconds(parts, backend.Synchronize, budget);
+                return new BenchRecord(row, backend.Name, threads, alone, work, footprint, fma, bandwidth, compute ? fma : bandwidth);
+            }
+            var roof = compute ? roofs.FmaWork(threads) : roofs.TriadWork(threads, footprint);
+            var (seconds, roofSeconds) = CaseTimer.PairedMedianSeconds(parts, backend.Synchronize, roof, budget);
+            return new BenchRecord(row, backend.Name, threads, seconds, work, footprint, fma, bandwidth, roof.WorkPerCall / roofSeconds / 1e9);
         }
-        Array.Sort(times);
-        return times[repetitions / 2];
+        finally
+        {
+            foreach (var b in builders) b.Dispose();
+        }
     }
-
-    private static double Round(double x) => Math.Round(x, 2);
-
-    // Relaxed escaping keeps "bias+silu" readable for grep instead of "bias\u002Bsilu".
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static void Emit(TextWriter output, object line) => output.WriteLine(JsonSerializer.Serialize(line, JsonOptions));
 }

@@ -12,8 +12,8 @@ using ILGPU.Runtime.OpenCL;
 namespace DpSynth.Kernels.Gpu;
 
 /// <summary>
-/// The op set as hand-written ILGPU kernels (see <c>Gpu/Kernels</c>), on a CUDA or OpenCL GPU or on
-/// ILGPU's CPU simulator (for testing the same kernels without a GPU — hundreds of times slower than
+/// The op set as hand-written ILGPU kernels (each family's kernels are in <c>Ops/&lt;Family&gt;/</c>), on a
+/// CUDA or OpenCL GPU or on ILGPU's CPU simulator (for testing the same kernels without a GPU — hundreds of times slower than
 /// the SIMD backend, so never for real work). Ops are queued on the accelerator's default stream and
 /// return immediately; <see cref="Download"/> and the ops that return a value wait for the stream.
 /// Each kernel is compiled on first use and its launcher kept; device buffers are allocated by
@@ -61,6 +61,9 @@ public sealed partial class IlgpuBackend : IComputeBackend
 
     /// <summary>The accelerator's name, e.g. "NVIDIA H100 80GB HBM3" or "CPUAccelerator".</summary>
     public string DeviceName => _accelerator.Name;
+
+    /// <summary>The accelerator, for the benchmarks' device roofs (FMA peak and triad bandwidth kernels).</summary>
+    internal Accelerator Accelerator => _accelerator;
 
     /// <summary>
     /// ILGPU's CPU accelerator in parallel mode, configured as one multiprocessor of 4 warps × 8 threads:
@@ -239,6 +242,9 @@ public sealed partial class IlgpuBackend : IComputeBackend
 
     /// <summary>One group per row (or per example, or per column tile).</summary>
     private KernelConfig GroupPer(int count) => new(count, _groupSize);
+
+    /// <summary>Column tiles of <see cref="KernelShape.ColumnTile"/> columns covering a row of <paramref name="cols"/>.</summary>
+    private static int ColumnTiles(int cols) => (cols + KernelShape.ColumnTile - 1) / KernelShape.ColumnTile;
 
     /// <summary>A device vector of at least <paramref name="length"/> floats, reused across calls.</summary>
     private ArrayView<float> Scratch(int length)

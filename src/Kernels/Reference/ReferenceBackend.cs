@@ -1,5 +1,3 @@
-using DpSynth.Kernels.Random;
-
 namespace DpSynth.Kernels.Reference;
 
 /// <summary>
@@ -45,10 +43,6 @@ public sealed partial class ReferenceBackend : IComputeBackend
 
     /// <inheritdoc />
     public void Synchronize() { }
-
-    /// <inheritdoc />
-    public void AddGaussianNoise(Tensor x, float sigma, NoiseKey key, ulong offset)
-        => GaussianStream.AddScalar(key, offset, sigma, HostStorage.SpanOf(x));
 
     private readonly HostAllocations _allocations = new();
 

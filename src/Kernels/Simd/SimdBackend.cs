@@ -1,11 +1,11 @@
 using System.Runtime.Intrinsics;
-using DpSynth.Kernels.Random;
 
 namespace DpSynth.Kernels.Simd;
 
 /// <summary>
 /// The CPU backend: hand-vectorised ops over 64-byte aligned host memory, Vector512 where the CPU
-/// has AVX-512 and Vector256 otherwise, with scalar tails. Each op family lives in its own file.
+/// has AVX-512 and Vector256 otherwise, with scalar tails. Each op family lives in its own
+/// folder, Ops/&lt;Family&gt;/SimdBackend.&lt;Family&gt;.cs, beside its reference and GPU kernels.
 /// Ops run on the calling thread; see <see cref="RowPartition"/> for splitting a batch over cores.
 /// </summary>
 public sealed partial class SimdBackend : IComputeBackend
@@ -49,10 +49,6 @@ public sealed partial class SimdBackend : IComputeBackend
 
     /// <inheritdoc />
     public void Synchronize() { }
-
-    /// <inheritdoc />
-    public void AddGaussianNoise(Tensor x, float sigma, NoiseKey key, ulong offset)
-        => GaussianStream.Add(key, offset, sigma, HostStorage.SpanOf(x));
 
     private readonly HostAllocations _allocations = new();
 
