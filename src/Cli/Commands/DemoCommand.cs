@@ -42,7 +42,7 @@ internal static class DemoCommand
         var epsilon = NumberOptions.Double("--epsilon", "Privacy budget (default 1).");
         var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs.");
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (noise then is not secret).");
-        var outputDir = new Option<string?>("--output-dir") { Description = "Keep the tables, schema and model in this folder." };
+        var outputDir = OutputGuard.Directory(new Option<string?>("--output-dir") { Description = "Keep the tables, schema and model in this folder." });
         var command = new Command("demo", Description) { device, rows, epsilon, epochs, seed, outputDir };
         command.SetAction(parse =>
         {
@@ -74,12 +74,12 @@ internal static class DemoCommand
                 SchemaFile = "clinic simulator schema (public bounds and categories)",
             };
             request.Validate();
-            var model = TableDiffusionFitter.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error));
+            var model = TableDiffusionFitter.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error), Interrupt.Token);
             var t = model.Training;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"fitted tablediffusion ({options.Preset}): epsilon {(double)t["total_epsilon"]!:0.###} at delta {request.Delta:R}, sigma {(double)t["noise_multiplier"]!:0.###}, {(long)t["steps"]!} steps, noise key {(userSeed is null ? "from the OS CSPRNG" : "from a user seed (not secret)")}"));
 
-            string folder = parse.GetValue(outputDir) ?? Directory.CreateTempSubdirectory("dpsynth-demo-").FullName;
+            string folder = parse.GetValue(outputDir) ?? TemporaryFiles.Shared.CreateScratchDirectory("dpsynth-demo-");
             Directory.CreateDirectory(folder);
             try
             {
@@ -100,7 +100,7 @@ internal static class DemoCommand
             }
             finally
             {
-                if (parse.GetValue(outputDir) is null) Directory.Delete(folder, recursive: true);
+                if (parse.GetValue(outputDir) is null) TemporaryFiles.Shared.Discard(folder);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalSeconds:0.0} s"));
             return 0;

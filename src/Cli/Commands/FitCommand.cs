@@ -47,7 +47,7 @@ internal static class FitCommand
         var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
+        var output = OutputGuard.File(new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true });
 
         var command = new Command("fit", Description) { data, schemaPath, epsilon, delta, model, preset, epochs, device, seed, output };
         command.SetAction(parse =>
@@ -70,7 +70,7 @@ internal static class FitCommand
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             var progress = new LineProgress(config.Error);
-            var fitted = TableDiffusionFitter.Fit(table, schema, request, backend, progress);
+            var fitted = TableDiffusionFitter.Fit(table, schema, request, backend, progress, Interrupt.Token);
             string outPath = parse.GetValue(output)!;
             try { fitted.Save(outPath); }
             catch (IOException ex) { throw new CliInputException($"{outPath}: cannot write the model file ({ex.Message})"); }

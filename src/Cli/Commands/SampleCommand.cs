@@ -16,7 +16,8 @@ internal static class SampleCommand
     private const string Description = """
         Generate synthetic rows from a model file written by `dpsynth fit`. Sampling is
         post-processing: it spends no privacy budget. Rows are generated in batches and streamed
-        to the output, CSV or Parquet by its extension (one row group per batch). With --shard i/n only the i-th of n equal row ranges is produced, from
+        to the output, CSV, TSV or Parquet by its extension (one row group per batch). An output the
+        free disk space cannot hold (estimated from the first batch) is refused before it is written. With --shard i/n only the i-th of n equal row ranges is produced, from
         its own part of the noise stream, so shards can run on separate machines and be
         concatenated (with a seed, the concatenation equals the unsharded output).
 
@@ -30,7 +31,7 @@ internal static class SampleCommand
         var modelPath = new Argument<string>("MODEL") { Description = "Model file written by `dpsynth fit`." };
         var rows = NumberOptions.Long("--rows", "Rows to generate (all shards together).");
         rows.Required = true;
-        var output = new Option<string>("--output", "-o") { Description = "Output file: .csv or .parquet.", Required = true };
+        var output = OutputGuard.File(new Option<string>("--output", "-o") { Description = "Output file: .csv, .tsv or .parquet.", Required = true });
         var seed = NumberOptions.Long("--seed", "Seed of the sampling noise (reproducible); default: OS CSPRNG.");
         var shard = new Option<string?>("--shard") { Description = "i/n: produce shard i (0-based) of n." };
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
@@ -50,7 +51,7 @@ internal static class SampleCommand
             var model = TableDiffusionModel.Load(path, readLedger: false);
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             long written;
-            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request))); }
+            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request)), request.EndRow - request.FirstRow, Interrupt.Token); }
             catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

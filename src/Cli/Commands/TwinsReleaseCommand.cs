@@ -64,7 +64,7 @@ internal static class TwinsReleaseCommand
         var family = new Option<string?>("--family") { Description = "dpvi: the outcome's family, poisson or logistic (default: from the column kind)." };
         var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
-        var output = new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true };
+        var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true });
         var force = new Option<bool>("--force") { Description = "Replace DIR even when it exists and is not empty." };
 
         var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows, epochs, generator, outcome, family, device, seed, output, force };
@@ -107,7 +107,6 @@ internal static class TwinsReleaseCommand
             // Refuse a bad budget before any private data is read.
             if (dpvi) dpviRequest.Validate(); else tdRequest.Validate();
             string dir = parse.GetValue(output)!;
-            CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
@@ -120,14 +119,14 @@ internal static class TwinsReleaseCommand
                 // Refuse a schema without public category sets or bounds before any training.
                 try { DpviLayout.Create(schema, dpviRequest.Outcome, dpviRequest.Family, dpviOptions, schemaName); }
                 catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose --generator tablediffusion, which can estimate them with DP)"); }
-                var fitted = DpviFitter.Fit(table, schema, dpviRequest);
+                var fitted = DpviFitter.Fit(table, schema, dpviRequest, cancellation: Interrupt.Token);
                 var y = fitted.Layout.Outcome;
                 string described = y is null ? $"{DpviModel.Kind} (K = {dpviOptions.Components}, no outcome)"
                     : $"{DpviModel.Kind} (K = {dpviOptions.Components}, {DpviModel.FamilyName(y.Family)} outcome {y.Name})";
                 release = new ReleaseFacts(described, (int)m, n, declaredRows is not null, eps, del,
                     (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: false);
                 deviceName = "cpu (host)";
-                WriteDirectory(dir, temp =>
+                AtomicDirectory.Write(dir, temp =>
                 {
                     fitted.Save(Path.Combine(temp, ModelFile));
                     AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
@@ -140,11 +139,11 @@ internal static class TwinsReleaseCommand
             else
             {
                 using var backend = BackendFactory.Create(parse.GetValue(device)!);
-                var fitted = TableDiffusionFitter.Fit(table, schema, tdRequest, backend);
+                var fitted = TableDiffusionFitter.Fit(table, schema, tdRequest, backend, cancellation: Interrupt.Token);
                 release = new ReleaseFacts($"{TableDiffusionModel.Kind} ({tdOptions.Preset} preset)", (int)m, n, declaredRows is not null, eps, del,
                     (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: true);
                 deviceName = backend.Name;
-                WriteDirectory(dir, temp =>
+                AtomicDirectory.Write(dir, temp =>
                 {
                     fitted.Save(Path.Combine(temp, ModelFile));
                     AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
@@ -171,48 +170,6 @@ internal static class TwinsReleaseCommand
         AtomicFile.WriteText(Path.Combine(temp, CaveatsFile), string.Join('\n', release.Caveats()) + "\n");
         AtomicFile.WriteText(Path.Combine(temp, ManifestFile), release.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
-
-    private static void CheckOutputDirectory(string dir, bool force)
-    {
-        if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !force)
-            throw new CliInputException($"{dir}: directory exists and is not empty; use --force to replace it");
-    }
-
-    /// <summary>Writes into a fresh sibling directory and renames it to <paramref name="dir"/> only when everything was written.</summary>
-    private static void WriteDirectory(string dir, Action<string> write)
-    {
-        string full = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar);
-        string parent = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(temp);
-            write(temp);
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(temp, full);
-        }
-        catch (IOException ex)
-        {
-            TryDelete(temp);
-            throw new CliInputException($"{dir}: cannot write the release ({OneLine(ex.Message)})");
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
-
-    private static void TryDelete(string dir)
-    {
-        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-        catch (IOException) { /* best effort: the original error matters more */ }
-        catch (UnauthorizedAccessException) { }
-    }
-
 
     /// <summary>What a release states about itself: written to release.json and, as sentences, to caveats.txt.</summary>
     private sealed record ReleaseFacts(string Generator, int Copies, long Rows, bool RowsDeclared, double Epsilon, double Delta,

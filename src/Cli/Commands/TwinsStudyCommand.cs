@@ -63,7 +63,7 @@ internal static class TwinsStudyCommand
         var generator = new Option<string>("--generator") { Description = "Twin generator: dpvi (default, the paper's) or tablediffusion.", DefaultValueFactory = _ => Dpvi };
         var epochs = NumberOptions.Double("--epochs", "Override the generator's default epochs (DPVI or the TableDiffusion preset).");
         var seed = NumberOptions.Long("--seed", "Study seed: simulation, splits, orders and the generators' noise (reproducible, not secret); without it the seed is 1 and the generators' noise comes from the OS CSPRNG.");
-        var output = new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed; the two files are replaced).", DefaultValueFactory = _ => "twins-study" };
+        var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed).", DefaultValueFactory = _ => "twins-study" });
         var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("study", Description) { centres, rows, copies, orders, maxK, epsilon, delta, family, generator, epochs, seed, output, device };
@@ -100,14 +100,13 @@ internal static class TwinsStudyCommand
             double? epochOverride = parse.GetValue(epochs) is double e ? Positive(e, "--epochs") : null;
             options.Validate();
             string dir = parse.GetValue(output)!;
-            if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
 
             // DPVI trains on the host CPU: a compute backend is made for TableDiffusion only.
             using var backend = gen == TableDiffusion ? BackendFactory.Create(deviceName) : null;
             var (twinGenerator, description) = CreateGenerator(gen, backend, epochOverride, fam);
             config.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend?.Name ?? "cpu (host)"}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
-            var result = TwinStudy.Run(options, twinGenerator, new LineProgress(config.Error));
+            var result = TwinStudy.Run(options, twinGenerator, new LineProgress(config.Error), Interrupt.Token);
 
             WriteSummary(config.Output, result);
             try

@@ -92,7 +92,8 @@ internal static class TableBinding
         }
 
         if (!schema.Columns.Any(c => seen.Contains(c.Name)))
-            throw new TableFormatException(file, 1, null, $"a header row naming the schema's columns (e.g. \"{schema.Columns[0].Name}\"), got " + TableFormatException.Quote(string.Join(",", header)));
+            // Without a schema column in it, the first row may be data: it is not quoted.
+            throw new TableFormatException(file, 1, null, $"a header row naming the schema's columns (e.g. \"{schema.Columns[0].Name}\"), but none of them is in the first row", PrivateValues.Quote(string.Join(",", header)));
         foreach (var c in schema.Columns)
             if (!seen.Contains(c.Name))
                 throw new TableFormatException(file, 1, c.Name, $"a column \"{c.Name}\" (the schema names it{(c.Role == ColumnRole.Label ? " as the label" : "")}), but the file has none");
