@@ -52,7 +52,7 @@ internal static class SampleCommand
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             long written;
             try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request)), request.EndRow - request.FirstRow, Interrupt.Token); }
-            catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
+            catch (IOException e) when (e is not InsufficientDiskSpaceException) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {written} rows{part} to {outPath} in {clock.Elapsed.TotalSeconds:0.00} s"));
