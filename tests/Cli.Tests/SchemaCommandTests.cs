@@ -10,6 +10,9 @@ public sealed class SchemaCommandTests : IDisposable
           {"name":"income","kind":"categorical","role":"label"}]}
         """;
 
+    // What a refusal says instead of a private cell value.
+    private const string Hidden = " (the value is private and not shown; --verbose-errors shows it)";
+
     private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-schema-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -57,8 +57,8 @@ internal static class EvaluateCommand
             var schema = schemaPath is not null ? TableSchemaJson.Load(schemaPath) : SchemaInference.Infer(TableReader.Read(real, null));
             return (TableReader.Read(real, schema), TableReader.Read(synthetic, schema), TableReader.Read(test, schema));
         }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (IOException e) { throw new CliInputException(e.Message, e); }
     }
 
     internal static void WriteSummary(TextWriter o, EvaluationReport report)

@@ -101,7 +101,7 @@ internal static class SchemaCommand
     private static T Refusing<T>(Func<T> action)
     {
         try { return action(); }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliInputException(e.Message, e); }
     }
 }
