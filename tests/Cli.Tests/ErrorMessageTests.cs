@@ -99,6 +99,15 @@ public sealed class ErrorMessageTests(TinyModelFixture fixture) : IClassFixture<
         Assert.True(File.Exists(model));
     }
 
+    [Theory]
+    [InlineData("1e-9")]
+    [InlineData("0.01")]
+    public void ATinyEpsilonWithoutASchemaIsRefusedPromptlyInOneLine(string epsilon)
+    {
+        Refusal.OneLine(CliRunner.Run("fit", fixture.Table, "--epsilon", epsilon, "--epochs", "1", "--device", "cpu", "-o", P("tiny.dpsynth")), "epsilon");
+        Assert.False(File.Exists(P("tiny.dpsynth")));
+    }
+
     [Fact]
     public void SampleWritesTabsToATsvAndEvaluateReadsIt()
     {
@@ -130,6 +139,33 @@ public sealed class ErrorMessageTests(TinyModelFixture fixture) : IClassFixture<
         Refusal.OneLine(CliRunner.Run("sample", fixture.Model, "--rows", "1000000000000000", "--device", "cpu", "-o", output), "is free there");
         Assert.False(File.Exists(output));
         Refusal.NoTemporaryFiles(_dir);
+    }
+
+    [Fact]
+    public void MalformedInputsAreOneLineRefusals()
+    {
+        string empty = P("empty.csv"), headerOnly = P("header.csv"), duplicate = P("dup.csv"), directory = P("dir.csv");
+        File.WriteAllText(empty, "");
+        File.WriteAllText(headerOnly, File.ReadLines(fixture.Table).First() + "\n");
+        File.WriteAllText(duplicate, "a,a\n1,2\n");
+        Directory.CreateDirectory(directory);
+        string damaged = P("damaged.dpsynth");
+        var bytes = File.ReadAllBytes(fixture.Model);
+        File.WriteAllBytes(damaged, bytes[..^30]); // the zip's end record cut off
+        foreach (var bad in new[] { empty, duplicate, directory, P("absent.csv") })
+        {
+            Refusal.OneLine(CliRunner.Run("schema", "infer", bad));
+            Refusal.OneLine(CliRunner.Run("fit", bad, "--epsilon", "1", "-o", P("m.dpsynth")));
+            Refusal.OneLine(CliRunner.Run("evaluate", "--real", fixture.Table, "--synthetic", bad, "--test", fixture.Table, "--label", "event"));
+        }
+        Refusal.OneLine(CliRunner.Run("fit", headerOnly, "--schema", fixture.Schema, "--epsilon", "1", "-o", P("m.dpsynth")));
+        Refusal.OneLine(CliRunner.Run("evaluate", "--real", fixture.Table, "--synthetic", headerOnly, "--test", fixture.Table, "--label", "event", "--schema", fixture.Schema), "has none");
+        foreach (var model in new[] { damaged, fixture.Table, directory, empty })
+            Refusal.OneLine(CliRunner.Run("sample", model, "--rows", "5", "-o", P("o.csv")));
+        Refusal.OneLine(CliRunner.Run("sample", damaged, "--rows", "5", "-o", P("o.csv")), "damaged");
+        Refusal.OneLine(CliRunner.Run("fit", fixture.Table, "--schema", directory, "--epsilon", "1", "-o", P("m.dpsynth")));
+        Refusal.NoTemporaryFiles(_dir);
+        Assert.False(File.Exists(P("m.dpsynth")));
     }
 
     // ---- private values ------------------------------------------------------------------------

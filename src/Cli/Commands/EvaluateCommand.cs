@@ -37,6 +37,8 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             var (r, s, t) = Read(parse.GetValue(real)!, parse.GetValue(synthetic)!, parse.GetValue(test)!, parse.GetValue(schemaPath));
+            foreach (var table in new[] { r, s, t })
+                if (table.RowCount == 0) throw new CliInputException($"{table.Source}: expected data rows, but the table has none (only a header?)");
             string labelName = parse.GetValue(label)!;
             if (r.Find(labelName) is null) throw new CliInputException($"{r.Source}: no label column \"{labelName}\"");
             var report = SyntheticDataEvaluator.Evaluate(r, s, t, labelName);
