@@ -38,6 +38,9 @@ internal static class OutputGuard
     /// <summary>Marks <paramref name="option"/> as naming an output directory; returns it.</summary>
     public static T Directory<T>(T option) where T : Option => Mark(option, OutputKind.Directory);
 
+    /// <summary>Whether <paramref name="option"/> was marked as naming an output.</summary>
+    public static bool IsOutput(Option option) => Outputs.TryGetValue(option, out _);
+
     private static T Mark<T>(T option, OutputKind kind) where T : Option
     {
         Outputs.AddOrUpdate(option, new StrongBox<OutputKind>(kind));

@@ -119,6 +119,17 @@ public sealed class OutputPolicyTests(TinyModelFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void EveryOutputOptionIsUnderThePolicy()
+    {
+        static IEnumerable<System.CommandLine.Command> All(System.CommandLine.Command c) => c.Subcommands.SelectMany(All).Prepend(c);
+        var outputs = All(CommandLine.BuildRoot()).SelectMany(c => c.Options.Select(o => (Command: c.Name, Option: o)))
+            .Where(x => x.Option.Name.StartsWith("--output", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(outputs);
+        foreach (var (command, option) in outputs)
+            Assert.True(OutputGuard.IsOutput(option), $"{command} {option.Name} is not marked with OutputGuard.File or OutputGuard.Directory");
+    }
+
+    [Fact]
     public void AnOutputInAMissingDirectoryOrNamingADirectoryIsRefusedBeforeAnyWork()
     {
         var (input, _) = Input();
