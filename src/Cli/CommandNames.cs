@@ -23,8 +23,9 @@ internal static class CommandNames
             command = next;
             path += " " + token;
         }
-        bool help = args.Any(a => a is "--help" or "-h" or "-?");
-        if (command.Subcommands.Count > 0 && command.Action is null && !help)
+        // Options (--help, --version) given to a command group are the parser's business too.
+        bool options = args.Any(a => a.StartsWith('-'));
+        if (command.Subcommands.Count > 0 && command.Action is null && !options)
             return $"{(command == root ? "no command given" : $"'{path}' needs a command")}; the commands are {List(command)} ({path} --help describes them)";
         return null;
     }
