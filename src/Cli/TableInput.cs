@@ -20,7 +20,7 @@ internal static class TableInput
             var inferred = SchemaInference.Infer(TableReader.Read(path, null));
             return (TableReader.Read(path, inferred), inferred);
         }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (IOException e) { throw new CliInputException(e.Message, e); }
     }
 }

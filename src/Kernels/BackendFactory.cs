@@ -20,7 +20,9 @@ public static class BackendFactory
     /// <summary>The device names <see cref="Create"/> accepts.</summary>
     public static IReadOnlyList<string> DeviceNames { get; } = ["auto", "cuda", "opencl", "cpu", "simd", "ilgpu-cpu", "reference"];
 
-    /// <summary>Creates the backend for <paramref name="device"/>; throws <see cref="ArgumentException"/> for an unknown name.</summary>
+    /// <summary>Creates the backend for <paramref name="device"/>.</summary>
+    /// <exception cref="ArgumentException">The name is not a device name.</exception>
+    /// <exception cref="DeviceUnavailableException">The named GPU is not present or cannot be used here.</exception>
     public static IComputeBackend Create(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -28,12 +30,23 @@ public static class BackendFactory
         return kind switch
         {
             "auto" => Create(ResolveAuto()),
-            "cuda" => IlgpuBackend.CreateCuda(index),
-            "opencl" => IlgpuBackend.CreateOpenCL(index),
+            "cuda" => Gpu(device, "CUDA", () => IlgpuBackend.CreateCuda(index)),
+            "opencl" => Gpu(device, "OpenCL", () => IlgpuBackend.CreateOpenCL(index)),
             "cpu" or "simd" => new SimdBackend(),
             "ilgpu-cpu" => IlgpuBackend.CreateCpuSimulator(),
             _ => new ReferenceBackend(),
         };
+    }
+
+    // Whatever stops a GPU from starting (no driver, no device, an unsuitable one) is the user's machine, not a bug.
+    private static IComputeBackend Gpu(string device, string runtime, Func<IComputeBackend> create)
+    {
+        try { return create(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            string why = e is DllNotFoundException or TypeInitializationException ? $"no {runtime} driver is installed" : e.Message.TrimEnd('.');
+            throw new DeviceUnavailableException($"--device {device}: this machine has no usable {runtime} device ({why}); use --device cpu, or auto to pick the best available", e);
+        }
     }
 
     /// <summary>The device name <c>auto</c> stands for on this machine: "cuda" when a CUDA device is present, else "simd".</summary>

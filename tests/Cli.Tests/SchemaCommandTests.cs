@@ -10,6 +10,9 @@ public sealed class SchemaCommandTests : IDisposable
           {"name":"income","kind":"categorical","role":"label"}]}
         """;
 
+    // What a refusal says instead of a private cell value.
+    private const string Hidden = " (the value is private and not shown; --verbose-errors shows it)";
+
     private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-schema-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -64,7 +67,7 @@ public sealed class SchemaCommandTests : IDisposable
     [InlineData("ragged.csv", "age,job,income\n30,a,x\n31,b\n", ":3:income: expected 3 fields as in the header, got 2")]
     [InlineData("empty.csv", "", ":1:-: expected a header row, but the file is empty")]
     [InlineData("noheader.csv", "30,1\n31,2\n", ":1:-: expected a header row naming the columns, but the first row looks like data")]
-    [InlineData("sheet.xlsx", "PK\u0003\u0004", ":-:-: expected a CSV (.csv, .tsv) or Parquet (.parquet) file, got .xlsx")]
+    [InlineData("sheet.xlsx", "PK\u0003\u0004", ":-:-: expected a table file named .csv (comma-separated), .tsv (tab-separated) or .parquet, got .xlsx")]
     [InlineData("quote.csv", "a,b\n1,\"open\n", ":2:2: expected a closing quote before the end of the file")]
     public void InferRefusesBadFilesWithoutWritingOutput(string name, string content, string expected)
     {
@@ -79,11 +82,11 @@ public sealed class SchemaCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("age,job,income\nthirty,a,x\n", ":2:age: expected an integer, got \"thirty\"")]
+    [InlineData("age,job,income\nthirty,a,x\n", ":2:age: expected an integer" + Hidden)]
     [InlineData("age,job\n30,a\n", ":1:income: expected a column \"income\" (the schema names it as the label), but the file has none")]
-    [InlineData("age,job,income\n30,a,x\n31,c,x\n", ":3:job: expected one of the 2 declared categories, got \"c\"")]
+    [InlineData("age,job,income\n30,a,x\n31,c,x\n", ":3:job: expected one of the 2 declared categories" + Hidden)]
     [InlineData("age,job,income\n30,a,x\n31,b\n", ":3:income: expected 3 fields as in the header, got 2")]
-    [InlineData("30,a,x\n", ":1:-: expected a header row naming the schema's columns (e.g. \"age\"), got \"30,a,x\"")]
+    [InlineData("30,a,x\n", ":1:-: expected a header row naming the schema's columns (e.g. \"age\"), but none of them is in the first row" + Hidden)]
     public void CheckRefusesDataThatDoesNotMatchTheSchema(string content, string expected)
     {
         string data = FileWith("d.csv", content);
@@ -100,7 +103,7 @@ public sealed class SchemaCommandTests : IDisposable
         string schema = FileWith("s.json", """{"columns":[{"name":"age","kind":"number"}]}""");
         var (code, _, stderr) = Run("schema", "check", data, "--schema", schema);
         Assert.Equal(2, code);
-        Assert.StartsWith($"dpsynth: {schema}:1:$.columns[0].kind: expected a valid schema", stderr);
+        Assert.Equal($"dpsynth: {schema}:-:age: expected \"kind\" to be one of continuous, integer, categorical, ordinal, boolean, got \"number\"", stderr.TrimEnd());
         Assert.Single(stderr.TrimEnd().Split('\n'));
     }
 }

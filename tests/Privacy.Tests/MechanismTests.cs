@@ -87,6 +87,26 @@ public class MechanismTests
         Assert.True(DiscreteGaussianSampler.UpperTail(3, tau - 2) > 1e-6); // smallest such τ
     }
 
+    [Theory]
+    [InlineData(0.3, 0.5)]
+    [InlineData(3, 1e-6)]
+    [InlineData(40, 1e-9)]
+    [InlineData(2_000, 1e-7)]
+    [InlineData(30_000, 1e-6)] // a small budget's σ: a step-by-step search takes hours here
+    public void HistogramThresholdIsTheSmallestThatBoundsTheReleaseProbability(double sigma, double delta)
+    {
+        long tau = DpHistogram.Threshold(sigma, delta);
+        Assert.True(DiscreteGaussianSampler.UpperTail(sigma, tau - 1) <= delta);
+        if (tau > 1) Assert.True(DiscreteGaussianSampler.UpperTail(sigma, tau - 2) > delta);
+    }
+
+    [Fact]
+    public void HistogramThresholdRefusesANoiseScaleNoBudgetCanUse()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DpHistogram.Threshold(DpHistogram.MaxSigma * 10, 1e-6));
+        Assert.Contains("too small to discover categories", e.Message);
+    }
+
     [Fact]
     public void QuantilesLandNearTheTruthWithLargeEpsilon()
     {

@@ -44,7 +44,7 @@ internal static class DemoCommand
         var generatorOptions = new GeneratorOptions("--model", GeneratorRegistry.All[0].Kind, "Generator")
             .Number("--epochs", "epochs", "Override the generator's epochs.");
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (noise then is not secret).");
-        var outputDir = new Option<string?>("--output-dir") { Description = "Keep the tables, schema and model in this folder." };
+        var outputDir = OutputGuard.Directory(new Option<string?>("--output-dir") { Description = "Keep the tables, schema and model in this folder." });
         var command = new Command("demo", Description) { device, rows, epsilon };
         generatorOptions.AddTo(command);
         command.Options.Add(seed);
@@ -78,12 +78,12 @@ internal static class DemoCommand
                 SchemaFile = "clinic simulator schema (public bounds and categories)",
             };
             generator.Validate(request);
-            var model = generator.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error));
+            var model = generator.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error), Interrupt.Token);
             var t = model.Summary;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"fitted {model.Description}: epsilon {t.Epsilon:0.###} at delta {request.Delta:R}, sigma {t.NoiseMultiplier:0.###}, {t.Steps} steps, noise key {(userSeed is null ? "from the OS CSPRNG" : "from a user seed (not secret)")}"));
 
-            string folder = parse.GetValue(outputDir) ?? Directory.CreateTempSubdirectory("dpsynth-demo-").FullName;
+            string folder = parse.GetValue(outputDir) ?? TemporaryFiles.Shared.CreateScratchDirectory("dpsynth-demo-");
             Directory.CreateDirectory(folder);
             try
             {
@@ -104,7 +104,7 @@ internal static class DemoCommand
             }
             finally
             {
-                if (parse.GetValue(outputDir) is null) Directory.Delete(folder, recursive: true);
+                if (parse.GetValue(outputDir) is null) TemporaryFiles.Shared.Discard(folder);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo finished in {clock.Elapsed.TotalSeconds:0.0} s"));
             return 0;

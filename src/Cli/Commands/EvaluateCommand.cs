@@ -47,6 +47,8 @@ internal static class EvaluateCommand
             if ((modelPath is null) == (syntheticPath is null)) throw new CliInputException("give either --synthetic or --model");
             using var sampled = modelPath is null ? null : new SampledTable(modelPath, parse.GetValue(real)!, parse.GetValue(seed), parse.GetValue(device)!);
             var (r, s, t) = Read(parse.GetValue(real)!, sampled?.Path ?? syntheticPath!, parse.GetValue(test)!, parse.GetValue(schemaPath));
+            foreach (var table in new[] { r, s, t })
+                if (table.RowCount == 0) throw new CliInputException($"{table.Source}: expected data rows, but the table has none (only a header?)");
             string labelName = parse.GetValue(label)!;
             if (r.Find(labelName) is null) throw new CliInputException($"{r.Source}: no label column \"{labelName}\"");
             var report = SyntheticDataEvaluator.Evaluate(r, s, t, labelName);
@@ -67,8 +69,8 @@ internal static class EvaluateCommand
             var schema = schemaPath is not null ? TableSchemaJson.Load(schemaPath) : SchemaInference.Infer(TableReader.Read(real, null));
             return (TableReader.Read(real, schema), TableReader.Read(synthetic, schema), TableReader.Read(test, schema));
         }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (IOException e) { throw new CliInputException(e.Message, e); }
     }
 
     /// <summary>
@@ -77,7 +79,8 @@ internal static class EvaluateCommand
     /// </summary>
     private sealed class SampledTable : IDisposable
     {
-        private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-evaluate-").FullName;
+        // Recorded as temporary, so that an interrupted run deletes it too.
+        private readonly string _dir = TemporaryFiles.Shared.CreateScratchDirectory("dpsynth-evaluate-");
 
         public SampledTable(string modelPath, string realPath, long? seed, string device)
         {
@@ -99,11 +102,7 @@ internal static class EvaluateCommand
 
         public string Path { get; } = "";
 
-        public void Dispose()
-        {
-            try { Directory.Delete(_dir, recursive: true); }
-            catch (IOException) { /* best effort: a temp folder */ }
-        }
+        public void Dispose() => TemporaryFiles.Shared.Discard(_dir);
     }
 
     internal static void WriteSummary(TextWriter o, EvaluationReport report)

@@ -51,7 +51,7 @@ internal static class FitCommand
             .Text("--family", "family", "dpvi: the outcome's family, poisson or logistic (default: from the column kind).");
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
+        var output = OutputGuard.File(new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true });
 
         var command = new Command("fit", string.Format(CultureInfo.InvariantCulture, Description, ModelsCommand.HelpList())) { data, schemaPath, epsilon, delta };
         generatorOptions.AddTo(command);
@@ -79,7 +79,7 @@ internal static class FitCommand
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
             using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             var progress = new LineProgress(config.Error);
-            var fitted = generator.Fit(table, schema, request, backend, progress);
+            var fitted = generator.Fit(table, schema, request, backend, progress, Interrupt.Token);
             string outPath = parse.GetValue(output)!;
             try { fitted.Save(outPath); }
             catch (IOException ex) { throw new CliInputException($"{outPath}: cannot write the model file ({ex.Message})"); }
@@ -100,8 +100,8 @@ internal static class FitCommand
     private static TableSchema LoadSchema(string path)
     {
         try { return TableSchemaJson.Load(path); }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (IOException e) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (IOException e) { throw new CliInputException(e.Message, e); }
     }
 
     /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>

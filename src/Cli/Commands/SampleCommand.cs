@@ -17,7 +17,8 @@ internal static class SampleCommand
         Generate synthetic rows from a model file written by `dpsynth fit` (any generator kind:
         the file records which). Sampling is
         post-processing: it spends no privacy budget. Rows are generated in batches and streamed
-        to the output, CSV or Parquet by its extension (one row group per batch). With --shard i/n only the i-th of n equal row ranges is produced, from
+        to the output, CSV, TSV or Parquet by its extension (one row group per batch). An output the
+        free disk space cannot hold (estimated from the first batch) is refused before it is written. With --shard i/n only the i-th of n equal row ranges is produced, from
         its own part of the noise stream, so shards can run on separate machines and be
         concatenated (with a seed, the concatenation equals the unsharded output).
 
@@ -30,7 +31,7 @@ internal static class SampleCommand
     {
         var modelPath = new Argument<string>("MODEL") { Description = "Model file written by `dpsynth fit`." };
         var rows = NumberOptions.Long("--rows", "Rows to generate (all shards together); default: the row count the fit used (a DP count, or the count the schema declared public).");
-        var output = new Option<string>("--output", "-o") { Description = "Output file: .csv or .parquet.", Required = true };
+        var output = OutputGuard.File(new Option<string>("--output", "-o") { Description = "Output file: .csv, .tsv or .parquet.", Required = true });
         var seed = NumberOptions.Long("--seed", "Seed of the sampling noise (reproducible); default: OS CSPRNG.");
         var shard = new Option<string?>("--shard") { Description = "i/n: produce shard i (0-based) of n." };
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
@@ -56,8 +57,8 @@ internal static class SampleCommand
             request.Validate();
             using var backend = GeneratorRegistry.Get(model.Kind).UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             long written;
-            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(request, backend))); }
-            catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
+            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(request, backend)), request.EndRow - request.FirstRow, Interrupt.Token); }
+            catch (IOException e) when (e is not InsufficientDiskSpaceException) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {written} rows{part} to {outPath} in {clock.Elapsed.TotalSeconds:0.00} s"));

@@ -43,7 +43,7 @@ internal static class SchemaCommand
     private static Command CreateInfer()
     {
         var data = new Argument<string>("DATA") { Description = "The table (.csv, .tsv or .parquet)." };
-        var output = new Option<string?>("--output", "-o") { Description = "Write the schema here (default: standard output)." };
+        var output = OutputGuard.File(new Option<string?>("--output", "-o") { Description = "Write the schema here (default: standard output)." });
         var includeValues = new Option<bool>("--include-values") { Description = "Also write bounds and categories read from the data, marked \"public\": false." };
         var missing = MissingOption();
         var command = new Command("infer", InferHelp) { data, output, includeValues, missing };
@@ -101,7 +101,7 @@ internal static class SchemaCommand
     private static T Refusing<T>(Func<T> action)
     {
         try { return action(); }
-        catch (TableFormatException e) { throw new CliInputException(e.Message); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliInputException(e.Message); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message, e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliInputException(e.Message, e); }
     }
 }

@@ -76,7 +76,7 @@ internal static class TwinsAnalyseCommand
             }
             TwinAnalysisResult result;
             try { result = TwinAnalysis.LocalPlusTwins(localTable, parties, f, fam, new TwinAnalysisOptions { Design = design }); }
-            catch (Exception e) when (e is FormulaException or GlmFitException) { throw new CliInputException(e.Message); }
+            catch (Exception e) when (e is FormulaException or GlmFitException) { throw new CliInputException(e.Message, e); }
 
             var caveats = dirs.SelectMany(d => ReadCaveats(d).Select(c => $"{d}: {c}")).ToArray();
             var output = parse.InvocationConfiguration.Output;
@@ -90,7 +90,7 @@ internal static class TwinsAnalyseCommand
     private static Formula ParseFormula(string text)
     {
         try { return Formula.Parse(text); }
-        catch (FormulaException e) { throw new CliInputException(e.Message); }
+        catch (FormulaException e) { throw new CliInputException(e.Message, e); }
     }
 
     /// <summary>The number M of copies twin_1.csv .. twin_M.csv in <paramref name="dir"/>, which must be consecutive.</summary>
@@ -111,7 +111,7 @@ internal static class TwinsAnalyseCommand
     {
         Table twin;
         try { twin = TableReader.Read(path, schema); }
-        catch (TableFormatException e) { throw new CliInputException($"{e.Message} (a twin must have the schema of the local data)"); }
+        catch (TableFormatException e) { throw new CliInputException($"{e.Message} (a twin must have the schema of the local data)", e); }
         var want = local.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var got = twin.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var missing = want.Except(got).ToArray();

@@ -65,7 +65,7 @@ internal static class TwinsReleaseCommand
             .Text("--family", "family", "dpvi: the outcome's family, poisson or logistic (default: from the column kind).");
         var device = new Option<string>("--device") { Description = $"Compute device for generators that use one: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
-        var output = new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true };
+        var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true });
         var force = new Option<bool>("--force") { Description = "Replace DIR even when it exists and is not empty." };
 
         var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows };
@@ -90,7 +90,6 @@ internal static class TwinsReleaseCommand
             try { generator.Validate(request); }
             catch (ArgumentException e) { throw new CliInputException(e.Message); }
             string dir = parse.GetValue(output)!;
-            CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
@@ -99,12 +98,12 @@ internal static class TwinsReleaseCommand
             try { generator.Validate(schema, request); }
             catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose another --generator: `dpsynth models` says which estimate them with DP)"); }
             using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
-            var fitted = generator.Fit(table, schema, request, backend);
+            var fitted = generator.Fit(table, schema, request, backend, cancellation: Interrupt.Token);
             long n = declaredRows ?? fitted.Summary.RowCount ?? throw new InvalidOperationException("The fit recorded no row count.");
             var release = new ReleaseFacts(fitted.Description, (int)m, n, declaredRows is not null || fitted.Summary.RowCountPublic, eps, del,
                 fitted.Summary.Epsilon, seedValue, fitted.CopiesFromOneModel);
             string deviceName = backend?.Name ?? "cpu (host)";
-            WriteDirectory(dir, temp =>
+            AtomicDirectory.Write(dir, temp =>
             {
                 fitted.Save(Path.Combine(temp, ModelFile));
                 AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
@@ -127,48 +126,6 @@ internal static class TwinsReleaseCommand
         AtomicFile.WriteText(Path.Combine(temp, CaveatsFile), string.Join('\n', release.Caveats()) + "\n");
         AtomicFile.WriteText(Path.Combine(temp, ManifestFile), release.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
-
-    private static void CheckOutputDirectory(string dir, bool force)
-    {
-        if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !force)
-            throw new CliInputException($"{dir}: directory exists and is not empty; use --force to replace it");
-    }
-
-    /// <summary>Writes into a fresh sibling directory and renames it to <paramref name="dir"/> only when everything was written.</summary>
-    private static void WriteDirectory(string dir, Action<string> write)
-    {
-        string full = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar);
-        string parent = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(temp);
-            write(temp);
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(temp, full);
-        }
-        catch (IOException ex)
-        {
-            TryDelete(temp);
-            throw new CliInputException($"{dir}: cannot write the release ({OneLine(ex.Message)})");
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
-
-    private static void TryDelete(string dir)
-    {
-        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-        catch (IOException) { /* best effort: the original error matters more */ }
-        catch (UnauthorizedAccessException) { }
-    }
-
 
     /// <summary>What a release states about itself: written to release.json and, as sentences, to caveats.txt.</summary>
     private sealed record ReleaseFacts(string Generator, int Copies, long Rows, bool RowsDeclared, double Epsilon, double Delta,

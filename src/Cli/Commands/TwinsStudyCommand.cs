@@ -61,7 +61,7 @@ internal static class TwinsStudyCommand
         var generatorOptions = new GeneratorOptions("--generator", DpviModel.KindName, "Twin generator")
             .Number("--epochs", "epochs", "Override the generator's default epochs (DPVI or the TableDiffusion preset).");
         var seed = NumberOptions.Long("--seed", "Study seed: simulation, splits, orders and the generators' noise (reproducible, not secret); without it the seed is 1 and the generators' noise comes from the OS CSPRNG.");
-        var output = new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed; the two files are replaced).", DefaultValueFactory = _ => "twins-study" };
+        var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed).", DefaultValueFactory = _ => "twins-study" });
         var device = new Option<string>("--device") { Description = $"Compute device for generators that use one: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("study", Description) { centres, rows, copies, orders, maxK, epsilon, delta, family };
@@ -100,7 +100,6 @@ internal static class TwinsStudyCommand
             try { generator.Validate(new FitRequest { Epsilon = options.Epsilon, Delta = options.Delta, Settings = settings }); }
             catch (ArgumentException e) { throw new CliInputException(e.Message); }
             string dir = parse.GetValue(output)!;
-            if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
 
             // A compute backend is made only for generators that use one (DPVI trains on the host CPU).
             using var backend = generator.UsesBackend ? BackendFactory.Create(deviceName) : null;
@@ -108,7 +107,7 @@ internal static class TwinsStudyCommand
             string description = given.Length == 0 ? $"{generator.Kind} (default settings)" : $"{generator.Kind} ({given})";
             config.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend?.Name ?? "cpu (host)"}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
-            var result = TwinStudy.Run(options, generator, settings, backend, new LineProgress(config.Error));
+            var result = TwinStudy.Run(options, generator, settings, backend, new LineProgress(config.Error), Interrupt.Token);
 
             WriteSummary(config.Output, result);
             try

@@ -15,7 +15,7 @@ internal static class ManifestChecks
     {
         if (manifest.HyperParameters is null) throw new ModelFileException(path, "manifest.json has no hyper_parameters object");
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var blobs = new HashSet<string>(StringComparer.Ordinal) { ModelFile.ManifestEntry };
+        var blobs = new HashSet<string>(StringComparer.Ordinal) { ModelFile.ManifestEntry, ModelFile.ManifestChecksumEntry };
         long declaredTotal = 0;
         foreach (var t in manifest.Tensors ?? throw new ModelFileException(path, "manifest.json has no tensors list"))
         {
@@ -31,6 +31,9 @@ internal static class ManifestChecks
             var entry = zip.GetEntry(t.Blob) ?? throw new ModelFileException(path, $"blob '{t.Blob}' of tensor '{t.Name}' is missing from the container");
             if (entry.Length != t.Bytes)
                 throw new ModelFileException(path, $"blob '{t.Name}' holds {entry.Length} bytes, its shape needs {t.Bytes}");
+            // Stored, as the writer stores them: a compressed blob could expand far beyond the file.
+            if (entry.CompressedLength != entry.Length)
+                throw new ModelFileException(path, $"blob '{t.Name}' is compressed; a model file stores its blobs uncompressed");
             declaredTotal += entry.CompressedLength;
             // Blobs are stored uncompressed, so they cannot together be larger than the file.
             if (declaredTotal > fileLength)

@@ -11,20 +11,24 @@ using DpSynth.Privacy.Ledger;
 namespace DpSynth.Models.ModelFiles;
 
 /// <summary>
-/// Reads and writes the model file: a zip container holding <c>manifest.json</c> and one raw
-/// little-endian float32 blob per tensor — no code and nothing deserialised into objects beyond
-/// plain JSON. Loading checks the manifest, the format version, every blob's size against its
-/// declared shape and every blob's SHA-256 before any weight array is allocated, so a truncated,
-/// tampered or hostile file fails with a <see cref="ModelFileException"/> instead of a huge
-/// allocation or a half-loaded model.
+/// Reads and writes the model file: a zip container holding <c>manifest.json</c>, its SHA-256 in
+/// <c>manifest.sha256</c>, and one raw little-endian float32 blob per tensor — no code and nothing
+/// deserialised into objects beyond plain JSON. Loading checks the format version, the manifest's
+/// checksum (so an edited manifest — a ledger removed or replaced — is refused), every blob's size
+/// against its declared shape and every blob's SHA-256 before any weight array is allocated, so a
+/// truncated, tampered, damaged or hostile file fails with a one-line <see cref="ModelFileException"/>
+/// instead of a huge allocation or a half-loaded model.
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>The container format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The container format version this library writes and reads (2: the manifest is checksummed).</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>Name of the manifest entry.</summary>
     public const string ManifestEntry = "manifest.json";
+
+    /// <summary>Name of the entry holding the manifest's lower-case hex SHA-256.</summary>
+    public const string ManifestChecksumEntry = "manifest.sha256";
 
     // A manifest holds a schema, encoder parameters and a ledger; 16 MiB is far beyond any real one
     // and keeps a hostile entry from being read into memory whole.
@@ -50,6 +54,9 @@ public static class ModelFile
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in content.Tensors)
             if (!names.Add(t.Name)) throw new ArgumentException($"Tensor name '{t.Name}' occurs twice.", nameof(content));
+        // JSON has no infinities or NaN: refuse them here, by name, before any file exists.
+        RequireFinite(content.HyperParameters, "hyper_parameters");
+        RequireFinite(content.EncoderParameters, "encoder");
 
         AtomicFile.Write(path, stream =>
         {
@@ -71,19 +78,37 @@ public static class ModelFile
                 content.EncoderParameters?.DeepClone(),
                 content.Ledger is null ? null : JsonNode.Parse(content.Ledger.ToJson()),
                 entries);
-            using var m = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open();
-            JsonSerializer.Serialize(m, manifest, JsonOptions);
+            byte[] manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions);
+            using (var m = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open()) m.Write(manifestBytes);
+            using var c = zip.CreateEntry(ManifestChecksumEntry, CompressionLevel.NoCompression).Open();
+            c.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(manifestBytes))));
         });
+    }
+
+    private static void RequireFinite(JsonNode? node, string where)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o) RequireFinite(value, $"{where}.{key}");
+                break;
+            case JsonArray a:
+                for (int i = 0; i < a.Count; i++) RequireFinite(a[i], $"{where}[{i}]");
+                break;
+            case JsonValue v when v.TryGetValue(out double d) && !double.IsFinite(d):
+            case JsonValue v2 when v2.TryGetValue(out float f) && !float.IsFinite(f):
+                throw new ArgumentException($"the model's {where} is not a finite number; a model file holds finite numbers only");
+        }
     }
 
     /// <summary>Reads and validates the manifest only (no weights), e.g. to describe a model.</summary>
     /// <exception cref="ModelFileException">The file is missing, truncated, tampered or of another format version.</exception>
-    public static ModelManifest ReadManifest(string path)
+    public static ModelManifest ReadManifest(string path) => Guarded(path, () =>
     {
         using var stream = OpenFile(path);
         using var zip = OpenZip(path, stream);
         return ReadAndCheckManifest(path, zip, stream.Length);
-    }
+    });
 
     /// <summary>Loads a model file, checking sizes and checksums of every blob before allocating the weights.</summary>
     /// <param name="path">The model file.</param>
@@ -92,7 +117,9 @@ public static class ModelFile
     /// skipping it saves a noticeable share of a short command's start-up. Null ledger when false.
     /// </param>
     /// <exception cref="ModelFileException">The file is missing, truncated, tampered or of another format version.</exception>
-    public static ModelFileContent Load(string path, bool readLedger = true)
+    public static ModelFileContent Load(string path, bool readLedger = true) => Guarded(path, () => LoadChecked(path, readLedger));
+
+    private static ModelFileContent LoadChecked(string path, bool readLedger)
     {
         using var stream = OpenFile(path);
         using var zip = OpenZip(path, stream);
@@ -117,6 +144,22 @@ public static class ModelFile
         };
     }
 
+    /// <summary>
+    /// Runs a read, turning whatever a damaged zip container throws (a corrupt central directory or
+    /// local header, an unknown compression method, a stream that ends early) into one line.
+    /// </summary>
+    private static T Guarded<T>(string path, Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or EndOfStreamException or ArgumentException or OverflowException
+            || e is IOException and not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new ModelFileException(path, $"the file is damaged: its zip container cannot be read ({OneLine(e.Message)})", e);
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
+
     private static FileStream OpenFile(string path)
     {
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
@@ -137,17 +180,11 @@ public static class ModelFile
 
     private static ModelManifest ReadAndCheckManifest(string path, ZipArchive zip, long fileLength)
     {
-        var entry = zip.GetEntry(ManifestEntry) ?? throw new ModelFileException(path, $"no {ManifestEntry} in the container");
-        if (entry.Length > MaxManifestBytes)
-            throw new ModelFileException(path, $"{ManifestEntry} claims {entry.Length} bytes, over the {MaxManifestBytes >> 20} MiB limit");
+        var entry = zip.GetEntry(ManifestEntry) ?? throw new ModelFileException(path, $"no {ManifestEntry} in the container (not a model file?)");
+        byte[] bytes = ReadBounded(path, entry, MaxManifestBytes);
         JsonNode? root;
-        try
-        {
-            using var s = entry.Open();
-            root = JsonNode.Parse(s);
-        }
-        catch (JsonException e) { throw new ModelFileException(path, $"{ManifestEntry} is not valid JSON ({e.Message})", e); }
-        catch (InvalidDataException e) { throw new ModelFileException(path, $"{ManifestEntry} is corrupt ({e.Message})", e); }
+        try { root = JsonNode.Parse(bytes); }
+        catch (JsonException e) { throw new ModelFileException(path, $"{ManifestEntry} is not valid JSON ({OneLine(e.Message)})", e); }
         if (root is not JsonObject obj) throw new ModelFileException(path, $"{ManifestEntry} is not a JSON object");
 
         // The version is checked before the rest is interpreted: a newer layout may mean other fields.
@@ -155,7 +192,8 @@ public static class ModelFile
         if (version != FormatVersion)
             throw new ModelFileException(path, version < 0
                 ? $"{ManifestEntry} has no integer format_version"
-                : $"model file format version {version} is not supported (this library reads version {FormatVersion})");
+                : $"model file format version {version} is not supported (this library reads version {FormatVersion}; fit the model again)");
+        CheckManifestChecksum(path, zip, bytes);
 
         ModelManifest? manifest;
         try { manifest = obj.Deserialize<ModelManifest>(JsonOptions); }
@@ -164,6 +202,40 @@ public static class ModelFile
             throw new ModelFileException(path, $"{ManifestEntry} names no model_kind");
         ManifestChecks.CheckBlobs(path, manifest, zip, fileLength);
         return manifest;
+    }
+
+    /// <summary>Reads an entry whole, refusing one that expands beyond <paramref name="limit"/> bytes whatever its header claims.</summary>
+    private static byte[] ReadBounded(string path, ZipArchiveEntry entry, long limit)
+    {
+        if (entry.Length > limit)
+            throw new ModelFileException(path, $"{entry.FullName} claims {entry.Length} bytes, over the {limit >> 10} KiB limit");
+        using var s = entry.Open();
+        using var memory = new MemoryStream();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int n;
+            while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (memory.Length + n > limit)
+                    throw new ModelFileException(path, $"{entry.FullName} expands beyond the {limit >> 10} KiB limit");
+                memory.Write(buffer, 0, n);
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        return memory.ToArray();
+    }
+
+    // The manifest holds the ledger, the schema and the blobs' checksums: a file whose manifest was
+    // edited (a ledger removed or replaced, a bound widened) must not load as if it were the fitted model.
+    private static void CheckManifestChecksum(string path, ZipArchive zip, byte[] manifest)
+    {
+        var entry = zip.GetEntry(ManifestChecksumEntry)
+            ?? throw new ModelFileException(path, $"no {ManifestChecksumEntry} in the container (the manifest cannot be verified)");
+        string recorded = System.Text.Encoding.ASCII.GetString(ReadBounded(path, entry, 256)).Trim();
+        string actual = Convert.ToHexStringLower(SHA256.HashData(manifest));
+        if (!string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFileException(path, $"{ManifestEntry} fails its SHA-256 checksum (the manifest was edited or damaged)");
     }
 
     private static void VerifyChecksum(string path, ZipArchive zip, TensorBlobEntry t)

@@ -39,6 +39,28 @@ public sealed class Network : IDisposable
         Root.Initialise(new System.Random(seed));
     }
 
+    /// <summary>
+    /// The length of the flat parameter vector <paramref name="layers"/> declare, found by building them
+    /// for one row on <paramref name="backend"/> without allocating the parameters — so that weights read
+    /// from a file can be checked against the hyper-parameters before a network of that size exists.
+    /// Null when the length does not fit a parameter vector. The layers are spent (a layer is built once).
+    /// </summary>
+    public static long? DeclaredParameterLength(IComputeBackend backend, IEnumerable<Layer> layers)
+    {
+        var owned = new List<TensorStorage>();
+        using var parameters = new ParameterSet();
+        try
+        {
+            new Sequential(layers).Build(new LayerBuilder(backend, parameters, 1, 1, owned), "");
+            return parameters.Length;
+        }
+        catch (OverflowException) { return null; }
+        finally
+        {
+            foreach (var storage in owned) storage.Dispose();
+        }
+    }
+
     /// <summary>The backend owning all tensors.</summary>
     public IComputeBackend Backend { get; }
 

@@ -55,9 +55,9 @@ internal sealed class NumericColumnBuilder : ColumnBuilder
     /// <summary>Adds a value that is already a number (from a typed Parquet column).</summary>
     public void AddNumber(double value, long row)
     {
-        if (!double.IsFinite(value)) throw new TableFormatException(File, row, Name, $"a finite number, got {value.ToString(CultureInfo.InvariantCulture)}");
+        if (!double.IsFinite(value)) throw new TableFormatException(File, row, Name, "a finite number", value.ToString(CultureInfo.InvariantCulture));
         if (_kind == ColumnKind.Integer && value != Math.Round(value))
-            throw new TableFormatException(File, row, Name, $"an integer, got {value.ToString("R", CultureInfo.InvariantCulture)}");
+            throw new TableFormatException(File, row, Name, "an integer", value.ToString("R", CultureInfo.InvariantCulture));
         Append(value);
     }
 
@@ -65,9 +65,9 @@ internal sealed class NumericColumnBuilder : ColumnBuilder
     {
         // Hex, thousands separators and culture-specific forms are refused: "1,234" in a CSV is ambiguous.
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw new TableFormatException(File, row, Name, (_kind == ColumnKind.Integer ? "an integer" : "a number") + ", got " + TableFormatException.Quote(text));
+            throw new TableFormatException(File, row, Name, _kind == ColumnKind.Integer ? "an integer" : "a number", PrivateValues.Quote(text));
         if (_kind == ColumnKind.Integer && v != Math.Round(v))
-            throw new TableFormatException(File, row, Name, "an integer, got " + TableFormatException.Quote(text));
+            throw new TableFormatException(File, row, Name, "an integer", PrivateValues.Quote(text));
         return v;
     }
 
@@ -119,14 +119,14 @@ internal sealed class CategoricalColumnBuilder : ColumnBuilder
         if (_kind == ColumnKind.Boolean)
         {
             int b = BooleanText.Parse(text);
-            if (b < 0) throw new TableFormatException(File, row, Name, "a boolean (true/false, yes/no, t/f, y/n or 1/0), got " + TableFormatException.Quote(text));
+            if (b < 0) throw new TableFormatException(File, row, Name, "a boolean (true/false, yes/no, t/f, y/n or 1/0)", PrivateValues.Quote(text));
             Append(b);
             return;
         }
         if (!_lookup.TryGetValue(text, out int code))
         {
             if (_closed)
-                throw new TableFormatException(File, row, Name, $"one of the {_declared} declared categories, got {TableFormatException.Quote(text)}");
+                throw new TableFormatException(File, row, Name, $"one of the {_declared} declared categories", PrivateValues.Quote(text));
             code = AddLevel(text.ToString());
         }
         Append(code);

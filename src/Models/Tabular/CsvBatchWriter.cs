@@ -11,7 +11,11 @@ public static class CsvBatchWriter
 {
     /// <summary>Writes <paramref name="batches"/> to <paramref name="path"/>; returns the number of data rows written.</summary>
     /// <exception cref="ArgumentException">A batch's columns differ from the first batch's.</exception>
-    public static long Write(string path, IEnumerable<Table> batches, string missingMarker = "")
+    /// <param name="path">Output file.</param>
+    /// <param name="batches">Same-shaped tables, written in order.</param>
+    /// <param name="missingMarker">Text written for a missing value (empty by default).</param>
+    /// <param name="separator">Field separator: ',' (CSV) or '\t' (TSV).</param>
+    public static long Write(string path, IEnumerable<Table> batches, string missingMarker = "", char separator = ',')
     {
         long rows = 0;
         AtomicFile.Write(path, stream =>
@@ -23,7 +27,7 @@ public static class CsvBatchWriter
             {
                 var names = batch.Columns.Select(c => c.Name).ToArray();
                 text.Clear();
-                using (var buffer = new StringWriter(text)) CsvTableWriter.Write(batch, buffer, missingMarker);
+                using (var buffer = new StringWriter(text)) CsvTableWriter.Write(batch, buffer, missingMarker, separator);
                 if (header is null)
                 {
                     header = names;

@@ -77,6 +77,9 @@ internal static class TableBinding
     /// </summary>
     public static ColumnBuilder[] CreateBuilders(string file, IReadOnlyList<string> header, TableSchema? schema)
     {
+        // Without a schema column in it, the first row may be data: say so before naming any of its fields.
+        if (schema is not null && !schema.Columns.Any(c => header.Contains(c.Name)))
+            throw new TableFormatException(file, 1, null, $"a header row naming the schema's columns (e.g. \"{schema.Columns[0].Name}\"), but none of them is in the first row", PrivateValues.Quote(string.Join(",", header)));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < header.Count; i++)
         {
@@ -91,8 +94,6 @@ internal static class TableBinding
             return header.Select(h => (ColumnBuilder)new CategoricalColumnBuilder(file, h, ColumnKind.Categorical, missingAllowed: true)).ToArray();
         }
 
-        if (!schema.Columns.Any(c => seen.Contains(c.Name)))
-            throw new TableFormatException(file, 1, null, $"a header row naming the schema's columns (e.g. \"{schema.Columns[0].Name}\"), got " + TableFormatException.Quote(string.Join(",", header)));
         foreach (var c in schema.Columns)
             if (!seen.Contains(c.Name))
                 throw new TableFormatException(file, 1, c.Name, $"a column \"{c.Name}\" (the schema names it{(c.Role == ColumnRole.Label ? " as the label" : "")}), but the file has none");

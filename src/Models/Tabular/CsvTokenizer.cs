@@ -104,7 +104,7 @@ internal sealed class CsvTokenizer
                 _quoted[field] = true;
                 _escaped[field] = hasEscapes;
                 if (i < _length && buf[i] != _separator && buf[i] != '\n' && buf[i] != '\r')
-                    throw new TableFormatException(_file, RecordNumber + 1, FieldName(field), $"a separator or line end after a closing quote, got '{buf[i]}'");
+                    throw new TableFormatException(_file, RecordNumber + 1, FieldName(field), "a separator or line end after a closing quote", $"'{buf[i]}'");
             }
             else
             {

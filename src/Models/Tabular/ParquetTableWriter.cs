@@ -26,7 +26,8 @@ public static class ParquetTableWriter
         return rows;
     }
 
-    private static async Task<long> WriteAsync(IEnumerable<Table> batches, Stream stream)
+    /// <summary>Writes <paramref name="batches"/> as one Parquet file to <paramref name="stream"/>; returns the number of rows.</summary>
+    internal static async Task<long> WriteAsync(IEnumerable<Table> batches, Stream stream)
     {
         ParquetWriter? writer = null;
         DataField[]? fields = null;
@@ -100,24 +101,4 @@ public static class ParquetTableWriter
         CategoricalColumn { Kind: ColumnKind.Boolean } => new DataField<bool?>(c.Name),
         _ => new DataField<string>(c.Name, nullable: true),
     };
-}
-
-/// <summary>Writes a table in the format its output name implies.</summary>
-public static class TableWriter
-{
-    /// <summary>
-    /// Writes a stream of same-shaped batches to <paramref name="path"/> (.csv or .parquet) through a
-    /// temporary file, holding one batch at a time; returns the number of rows written.
-    /// </summary>
-    /// <exception cref="TableFormatException">The output name is neither .csv nor .parquet.</exception>
-    public static long Write(string path, IEnumerable<Table> batches) =>
-        TableFileType.FromExtension(path) == TableFileFormat.Parquet ? ParquetTableWriter.Write(path, batches) : CsvBatchWriter.Write(path, batches);
-
-    /// <summary>Writes <paramref name="table"/> to <paramref name="path"/> (.csv or .parquet) through a temporary file.</summary>
-    /// <exception cref="TableFormatException">The output name is neither .csv nor .parquet.</exception>
-    public static void Write(Table table, string path)
-    {
-        if (TableFileType.FromExtension(path) == TableFileFormat.Parquet) ParquetTableWriter.Write(table, path);
-        else CsvTableWriter.Write(table, path);
-    }
 }

@@ -3,8 +3,10 @@ namespace DpSynth.Models.Tabular;
 /// <summary>The table file formats DpSynth reads and writes.</summary>
 public enum TableFileFormat
 {
-    /// <summary>Comma- (or tab-) separated text, RFC 4180.</summary>
+    /// <summary>Comma-separated text, RFC 4180.</summary>
     Csv,
+    /// <summary>Tab-separated text (RFC 4180 quoting, a tab between fields).</summary>
+    Tsv,
     /// <summary>Apache Parquet.</summary>
     Parquet,
 }
@@ -14,7 +16,10 @@ public static class TableFileType
 {
     private static readonly byte[] ParquetMagic = "PAR1"u8.ToArray();
 
-    /// <summary>The format of an existing file: Parquet by its magic bytes, CSV by extension (.csv, .tsv, .txt) and text content.</summary>
+    /// <summary>The file names DpSynth reads and writes tables under, as messages list them.</summary>
+    public const string AcceptedNames = ".csv (comma-separated), .tsv (tab-separated) or .parquet";
+
+    /// <summary>The format of an existing file: Parquet by its magic bytes, CSV or TSV by extension and text content.</summary>
     /// <exception cref="TableFormatException">The file is missing, or is neither CSV nor Parquet.</exception>
     public static TableFileFormat Detect(string path)
     {
@@ -23,30 +28,33 @@ public static class TableFileType
         using (var s = OpenRead(path)) n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..n];
         if (head.StartsWith(ParquetMagic)) return TableFileFormat.Parquet;
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        bool csvName = ext is ".csv" or ".tsv" or ".txt";
-        if (ext is ".parquet" or ".pq")
+        var named = ByName(path, "a table file named");
+        if (named == TableFileFormat.Parquet)
             throw new TableFormatException(path, 0, null, "a Parquet file (it has a .parquet name but no PAR1 magic bytes)");
-        if (!csvName)
-            throw new TableFormatException(path, 0, null, $"a CSV (.csv, .tsv) or Parquet (.parquet) file, got {(ext.Length == 0 ? "no extension" : ext)}");
         // NUL bytes do not occur in UTF-8 text; a binary file renamed .csv is refused here rather than parsed as garbage.
         // (UTF-16 text starts with a BOM and is allowed.)
         bool utf16 = head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]);
         if (!utf16 && head.Contains((byte)0))
             throw new TableFormatException(path, 0, null, "a CSV text file, got binary content");
-        return TableFileFormat.Csv;
+        return named;
     }
 
     /// <summary>The format implied by an output file's extension.</summary>
-    /// <exception cref="TableFormatException">The extension is neither CSV nor Parquet.</exception>
-    public static TableFileFormat FromExtension(string path)
+    /// <exception cref="TableFormatException">The extension is not one of <see cref="AcceptedNames"/>.</exception>
+    public static TableFileFormat FromExtension(string path) => ByName(path, "an output name ending in");
+
+    /// <summary>The field separator of a text format.</summary>
+    public static char Separator(TableFileFormat format) => format == TableFileFormat.Tsv ? '\t' : ',';
+
+    private static TableFileFormat ByName(string path, string expected)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
         return ext switch
         {
-            ".csv" or ".tsv" or ".txt" => TableFileFormat.Csv,
-            ".parquet" or ".pq" => TableFileFormat.Parquet,
-            _ => throw new TableFormatException(path, 0, null, $"an output name ending in .csv or .parquet, got {(ext.Length == 0 ? "no extension" : ext)}"),
+            ".csv" => TableFileFormat.Csv,
+            ".tsv" => TableFileFormat.Tsv,
+            ".parquet" => TableFileFormat.Parquet,
+            _ => throw new TableFormatException(path, 0, null, $"{expected} {AcceptedNames}, got {(ext.Length == 0 ? "no extension" : ext)}"),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace DpSynth.Models.Tabular;
@@ -37,12 +38,18 @@ public static class TableSchemaJson
     /// <exception cref="TableFormatException">The text is not a valid schema.</exception>
     public static TableSchema Parse(string json, string file)
     {
-        TableSchema? schema;
-        try { schema = JsonSerializer.Deserialize<TableSchema>(json, Options); }
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }); }
         catch (JsonException e)
         {
-            throw new TableFormatException(file, (e.LineNumber ?? -1) + 1, e.Path, "a valid schema (" + FirstSentence(e.Message) + ")");
+            throw new TableFormatException(file, (e.LineNumber ?? -1) + 1, null,
+                json.AsSpan().Trim().IsEmpty ? "a JSON schema, but the file is empty" : "valid JSON (" + FirstSentence(e.Message) + ")");
         }
+        // Typos are reported in the schema's own terms before the serializer sees them.
+        SchemaJsonShape.Check(root, file);
+        TableSchema? schema;
+        try { schema = root.Deserialize<TableSchema>(Options); }
+        catch (JsonException e) { throw new TableFormatException(file, 0, null, $"a valid schema at {e.Path ?? "the top level"}"); }
         if (schema is null) throw new TableFormatException(file, 0, null, "a schema object, got null");
         Validate(schema, file);
         return schema;

@@ -131,7 +131,12 @@ public sealed class DpSgdPlan
     {
         if (!Options.Private) return double.PositiveInfinity;
         if (steps <= 0) return 0;
-        return NoiseCalibrator.Epsilon(Options.Accountant, SampleRate, NoiseMultiplier, steps, Options.Delta!.Value);
+        double epsilon = NoiseCalibrator.Epsilon(Options.Accountant, SampleRate, NoiseMultiplier, steps, Options.Delta!.Value);
+        // At a very small σ (a huge ε budget) the PLD's discretisation gives up and reports +∞; the RDP
+        // bound still holds, and the ledger composes with the smaller of the two as well.
+        if (Options.Accountant == AccountantKind.Pld && !(epsilon < double.PositiveInfinity))
+            epsilon = NoiseCalibrator.Epsilon(AccountantKind.Rdp, SampleRate, NoiseMultiplier, steps, Options.Delta!.Value);
+        return epsilon;
     }
 
     /// <summary>The privacy record of a run that has completed <paramref name="stepsRun"/> steps.</summary>

@@ -135,7 +135,8 @@ public sealed class DesignLayout
             }
             if (used[i])
                 throw new TableFormatException(source, 0, column.Name,
-                    $"levels among {origin} ({Shorten(levels)}), got \"{column.Levels[i]}\"; a twin must have the schema of the local data (declare the category list to combine datasets with different levels)");
+                    $"levels among {origin} ({levels.Count} levels); a twin must have the schema of the local data (declare the category list to combine datasets with different levels)",
+                    $"{PrivateValues.Quote(column.Levels[i])} (the levels: {Shorten(levels)})");
             map[i] = -1;
         }
         return map;
@@ -164,7 +165,11 @@ public sealed class DesignLayout
         if (options.References.TryGetValue(column, out var chosen))
         {
             int i = IndexOf(all, chosen);
-            if (i < 0) throw new FormulaException($"column \"{column}\": the reference level \"{chosen}\" is not one of its levels ({Shorten(all)})");
+            // Levels read from the data are private; declared ones may be listed.
+            if (i < 0)
+                throw declared
+                    ? new FormulaException($"column \"{column}\": the reference level \"{chosen}\" is not one of its declared levels ({Shorten(all)})")
+                    : PrivateValues.Attach(new FormulaException($"column \"{column}\": the reference level \"{chosen}\" is not one of the {all.Count} levels in the data"), $"the levels: {Shorten(all)}");
             if (counts[i] == 0) throw new FormulaException($"column \"{column}\": the reference level \"{chosen}\" occurs in no row of the data");
             return chosen;
         }

@@ -146,7 +146,7 @@ public sealed class DesignMatrix
             string s = cat.Levels[i];
             if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) levelValues[i] = v;
             else if (BooleanText.Parse(s) is var b and >= 0) levelValues[i] = b;
-            else throw new TableFormatException(table.Source, 0, f.Outcome, $"a numeric or boolean outcome, got the label \"{s}\"");
+            else throw new TableFormatException(table.Source, 0, f.Outcome, "a numeric or boolean outcome, got a text label", PrivateValues.Quote(s));
         }
         var values = new double[cat.Length];
         var codes = cat.Codes;

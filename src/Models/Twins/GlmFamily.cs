@@ -56,7 +56,8 @@ internal static class GlmFamilies
         if (!ok)
         {
             string want = family == GlmFamily.Logistic ? "0 or 1" : "a non-negative count";
-            throw new GlmFitException($"{family} regression: the outcome \"{column}\" must be {want}, got {y.ToString(System.Globalization.CultureInfo.InvariantCulture)} in record {row + 1}");
+            throw Tabular.PrivateValues.Attach(new GlmFitException($"{family} regression: the outcome \"{column}\" must be {want}, but is not in record {row + 1}"),
+                y.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Randomness;
 
@@ -23,14 +24,30 @@ public static class DpHistogram
     /// <summary>The smallest τ with P(1 + Z ≥ τ) ≤ δ_τ for Z ∼ N_ℤ(0, σ²).</summary>
     /// <param name="sigma">Noise scale σ &gt; 0.</param>
     /// <param name="thresholdDelta">δ_τ ∈ (0, 1).</param>
+    /// <exception cref="ArgumentException">σ is beyond <see cref="MaxSigma"/>: the budget is too small to discover categories.</exception>
     public static long Threshold(double sigma, double thresholdDelta)
     {
         CostValidation.Positive(sigma, "sigma");
         CostValidation.Delta(thresholdDelta);
-        long tau = 1;
-        while (DiscreteGaussianSampler.UpperTail(sigma, tau - 1) > thresholdDelta) tau++;
-        return tau;
+        // Each tail costs O(σ) terms: beyond this the counts are noise anyway, and the search would take hours.
+        if (sigma > MaxSigma)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"the privacy budget is too small to discover categories (their counts would need noise of scale {sigma:G3}); raise epsilon or declare the categories public in the schema"));
+        // P(1 + Z ≥ τ) falls as τ grows: gallop to a bracket, then bisect to the smallest τ that fits.
+        bool Fits(long tau) => DiscreteGaussianSampler.UpperTail(sigma, tau - 1) <= thresholdDelta;
+        long hi = 1;
+        while (!Fits(hi)) hi *= 2;
+        long lo = hi / 2; // does not fit (or is 0 when τ = 1 fits)
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (Fits(mid)) hi = mid; else lo = mid;
+        }
+        return hi;
     }
+
+    /// <summary>Largest noise scale <see cref="Threshold"/> accepts.</summary>
+    public const double MaxSigma = 1e6;
 
     /// <summary>The cost of one release; <paramref name="thresholdDelta"/> is 0 when undeclared categories are dropped instead of discovered.</summary>
     /// <param name="sigma">Noise scale σ &gt; 0.</param>

@@ -168,7 +168,8 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("not found", Assert.Throws<ModelFileException>(() => ModelFile.Load(Path.Combine(_dir, "absent.dpsynth"))).Message);
     }
 
-    private static void EditManifest(string path, Action<JsonObject> edit)
+    /// <summary>Edits the manifest and, like a deliberate forger, writes its matching checksum.</summary>
+    internal static void EditManifest(string path, Action<JsonObject> edit, bool rehash = true)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
         var entry = zip.GetEntry(ModelFile.ManifestEntry)!;
@@ -176,7 +177,11 @@ public sealed class ModelFileTests : IDisposable
         using (var s = entry.Open()) manifest = JsonNode.Parse(s)!.AsObject();
         edit(manifest);
         entry.Delete();
-        using var w = zip.CreateEntry(ModelFile.ManifestEntry).Open();
-        w.Write(Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        byte[] bytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        using (var w = zip.CreateEntry(ModelFile.ManifestEntry).Open()) w.Write(bytes);
+        if (!rehash) return;
+        zip.GetEntry(ModelFile.ManifestChecksumEntry)?.Delete();
+        using var c = zip.CreateEntry(ModelFile.ManifestChecksumEntry).Open();
+        c.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))));
     }
 }

@@ -62,7 +62,7 @@ public sealed class WriterTests : IDisposable
     {
         string path = Path.Combine(_dir, "out.xlsx");
         var e = Assert.Throws<TableFormatException>(() => TableWriter.Write(AdultLikeData.Table(5, 1), path));
-        Assert.EndsWith("expected an output name ending in .csv or .parquet, got .xlsx", e.Message);
+        Assert.EndsWith("expected an output name ending in .csv (comma-separated), .tsv (tab-separated) or .parquet, got .xlsx", e.Message);
         Assert.Empty(Directory.GetFiles(_dir));
     }
 

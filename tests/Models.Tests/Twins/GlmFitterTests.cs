@@ -136,7 +136,8 @@ public class GlmFitterTests
     {
         var t = Table("y.csv", Numeric("x", 1, 2, 3, 4), Numeric("y", 0, 2, 1, 0));
         var e = Assert.Throws<GlmFitException>(() => Fit("y ~ x", t, GlmFamily.Logistic));
-        Assert.Equal("Logistic regression: the outcome \"y\" must be 0 or 1, got 2 in record 2", e.Message);
+        Assert.Equal("Logistic regression: the outcome \"y\" must be 0 or 1, but is not in record 2", e.Message);
+        Assert.Equal("2", PrivateValues.Find(e)); // the value itself, for --verbose-errors only
         var neg = Table("n.csv", Numeric("x", 1, 2, 3, 4), Numeric("y", 0, -1, 1, 0));
         Assert.Throws<GlmFitException>(() => Fit("y ~ x", neg, GlmFamily.Poisson));
         var tiny = Table("t.csv", Numeric("x", 1, 2), Numeric("y", 0, 1));

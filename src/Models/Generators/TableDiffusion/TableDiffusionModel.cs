@@ -149,6 +149,10 @@ public sealed class TableDiffusionModel : FittedModel
                 throw new ModelFileException(path, $"the encoder's column \"{column.Name}\" is not in the embedded schema");
         var tensor = content.Tensors.FirstOrDefault(t => t.Name == ParametersTensor)
             ?? throw new ModelFileException(path, $"has no tensor '{ParametersTensor}'");
+        // The denoiser the hyper-parameters describe must be the one the weights fill, before sampling builds it.
+        using (var scalar = new Kernels.Reference.ReferenceBackend())
+            if (Network.DeclaredParameterLength(scalar, Denoiser(width, options)) is not long needed || needed != tensor.Data.Length)
+                throw new ModelFileException(path, $"the hyper-parameters describe a denoiser of another size than the {tensor.Data.Length} weights the file holds");
         try
         {
             return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger, summary)

@@ -110,6 +110,12 @@ public sealed record TableDiffusionOptions
     /// <summary>Name of the preset the options came from.</summary>
     public string Preset { get; init; } = "paper";
 
+    /// <summary>Most residual-concat blocks a denoiser may have.</summary>
+    public const int MaxHiddenLayers = 32;
+
+    /// <summary>Widest residual-concat block a denoiser may have.</summary>
+    public const int MaxHiddenWidth = 8192;
+
     /// <summary>Widths of the residual-concat blocks.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = [128, 128];
 
@@ -150,6 +156,9 @@ public sealed record TableDiffusionOptions
     public void Validate()
     {
         if (Hidden.Count == 0 || Hidden.Any(h => h < 1)) throw new ArgumentException("TableDiffusion needs at least one positive hidden width.");
+        // Sane limits, so that hyper-parameters read from a file cannot ask for an absurd network.
+        if (Hidden.Count > MaxHiddenLayers || Hidden.Any(h => h > MaxHiddenWidth))
+            throw new ArgumentException($"TableDiffusion takes at most {MaxHiddenLayers} hidden blocks of at most {MaxHiddenWidth} units, got [{string.Join(", ", Hidden)}]");
         if (DiffusionSteps < 1 || DiffusionSteps > 1000) throw new ArgumentException($"diffusion steps must be in 1..1000, got {DiffusionSteps}");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException("Adam betas must be in [0, 1)");

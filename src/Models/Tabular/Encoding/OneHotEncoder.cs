@@ -60,10 +60,11 @@ public sealed class OneHotEncoder : ColumnEncoder
         {
             int code = codes[r];
             int slot = code < 0 ? MissingSlot : levelSlot[code];
+            // Row r of the table is line r + 2 of its file (the header is line 1).
             if (slot < 0)
-                throw new TableFormatException(source, 0, Name, code < 0
-                    ? "no missing values (the encoder was fitted for a column without them)"
-                    : $"one of the {Categories.Length} categories the encoder knows, got {TableFormatException.Quote(categorical.Levels[code])}");
+                throw code < 0
+                    ? new TableFormatException(source, r + 2, Name, "no missing values (the encoder was fitted for a column without them)")
+                    : new TableFormatException(source, r + 2, Name, $"one of the {Categories.Length} categories the encoder knows", PrivateValues.Quote(categorical.Levels[code]));
             destination[r * rowWidth + offset + slot] = 1;
         }
     }
