@@ -17,11 +17,30 @@ internal static class FitCommand
     private const string Description = """
         Fit a differentially private generator on a table and save it as a model file.
 
-        The whole fit is (epsilon, delta)-DP: statistics the schema does not declare public (numeric
-        bounds, quantile grids, category sets) are estimated with DP from a share of epsilon, and the
-        denoiser is trained with DP-SGD on the rest, its noise calibrated for exactly the steps run.
-        Without --schema, column kinds are inferred and every value is treated as private.
-        Delta is your choice (default 1e-5); it is never derived from the row count.
+        The whole fit is (epsilon, delta)-DP for adding or removing one row, and every use of the
+        data is a stage of the privacy ledger stored in the model file. A share of epsilon (0.2)
+        pays for preprocessing; the denoiser is trained with DP-SGD on the rest, its noise
+        calibrated for exactly the steps run. Delta is your choice (default 1e-5), never derived
+        from the row count.
+
+        With --schema, what it declares is public and used as is (kinds, roles, missing flags,
+        bounds and category lists marked public, precision, boolean labels); every statistic it
+        leaves private (numeric ranges and bounds, quantile grids, category sets, decimals of
+        continuous columns, spellings of booleans) is estimated with DP.
+
+        Without --schema, the column names (the header) and the file format are taken as public;
+        everything else is decided with DP: each column's kind (integer, continuous, boolean or
+        categorical) and decimals from a noisy histogram of its cells' shapes (a tenth of the
+        preprocessing share), its missing flag from a noisy count, its range from a noisy
+        histogram over sign x power-of-two buckets (any scale) and DP quantiles inside it, its
+        categories or boolean spellings from a thresholded noisy histogram. No column is
+        dropped: cells that do not fit the decided kind are treated, not refused (text in a
+        numeric or boolean column becomes missing, fractions in an integer column are rounded,
+        missing cells in a column whose noisy count shows too few are imputed), and rare or
+        identifier-like values are merged into "(other)". The label is a column named label,
+        target, class, y or outcome, else the last column when it is categorical or boolean.
+        Small tables get coarse decisions; declare a schema where you know better.
+        `dpsynth schema infer` is different: it reads the data without DP (a custodian's step).
 
         Examples:
           dpsynth fit adult.csv --schema adult.schema.json --epsilon 1 --delta 1e-5 -o adult.dpsynth
@@ -32,7 +51,7 @@ internal static class FitCommand
     public static Command Create()
     {
         var data = new Argument<string>("DATA") { Description = "The private table (.csv, .tsv or .parquet)." };
-        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it kinds are inferred and everything is private." };
+        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it the schema is inferred with DP (the header is public)." };
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
@@ -67,7 +86,7 @@ internal static class FitCommand
             request.Validate(); // refuse a bad budget before any private data is read
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
-            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
+            var (table, schema) = TableInput.ReadPrivate(path, parse.GetValue(schemaPath));
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             var progress = new LineProgress(config.Error);
             var fitted = TableDiffusionFitter.Fit(table, schema, request, backend, progress);

@@ -51,7 +51,7 @@ internal static class TwinsReleaseCommand
     public static Command Create()
     {
         var data = new Argument<string>("PARTY") { Description = "The party's private table (.csv, .tsv or .parquet)." };
-        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it kinds are inferred and everything is private." };
+        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it (tablediffusion only) the schema is inferred with DP and everything is private." };
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
@@ -110,7 +110,9 @@ internal static class TwinsReleaseCommand
             CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
-            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
+            if (dpvi && parse.GetValue(schemaPath) is null)
+                throw new CliInputException("the dpvi generator needs --schema with public category lists and bounds (or choose --generator tablediffusion, which infers a schema with DP)");
+            var (table, schema) = TableInput.ReadPrivate(path, parse.GetValue(schemaPath));
             long n = declaredRows ?? table.RowCount;
 
             ReleaseFacts release;
@@ -118,9 +120,9 @@ internal static class TwinsReleaseCommand
             if (dpvi)
             {
                 // Refuse a schema without public category sets or bounds before any training.
-                try { DpviLayout.Create(schema, dpviRequest.Outcome, dpviRequest.Family, dpviOptions, schemaName); }
+                try { DpviLayout.Create(schema!, dpviRequest.Outcome, dpviRequest.Family, dpviOptions, schemaName); }
                 catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose --generator tablediffusion, which can estimate them with DP)"); }
-                var fitted = DpviFitter.Fit(table, schema, dpviRequest);
+                var fitted = DpviFitter.Fit(table, schema!, dpviRequest);
                 var y = fitted.Layout.Outcome;
                 string described = y is null ? $"{DpviModel.Kind} (K = {dpviOptions.Components}, no outcome)"
                     : $"{DpviModel.Kind} (K = {dpviOptions.Components}, {DpviModel.FamilyName(y.Family)} outcome {y.Name})";

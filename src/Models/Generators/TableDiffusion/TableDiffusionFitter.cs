@@ -4,6 +4,7 @@ using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
 using DpSynth.Models.Tabular;
+using DpSynth.Models.Tabular.Inference;
 using DpSynth.Models.Training;
 using DpSynth.Privacy;
 using DpSynth.Privacy.Calibration;
@@ -21,14 +22,12 @@ public sealed record TableDiffusionFitRequest
     /// <summary>δ of the guarantee — the user's choice, never derived from the row count.</summary>
     public required double Delta { get; init; }
 
-    /// <summary>Share of ε offered to the encoder's private statistics (bounds, quantile grids, category discovery); unused when everything is public.</summary>
-    public double PreprocessingShare { get; init; } = 0.2;
-
     /// <summary>
-    /// Public range within which bounds of numeric columns without public bounds are estimated with
-    /// DP. A declared constant, never read from the data.
+    /// Share of ε offered to preprocessing: DP schema inference when there is no schema, and the
+    /// encoder's private statistics (ranges, bounds, quantile grids, category discovery…); what it
+    /// leaves unspent (e.g. when everything is public) goes to training.
     /// </summary>
-    public (double Min, double Max) SearchRange { get; init; } = (-1e6, 1e6);
+    public double PreprocessingShare { get; init; } = 0.2;
 
     /// <summary>Hyper-parameters (the paper preset by default).</summary>
     public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
@@ -58,8 +57,12 @@ public sealed record TableDiffusionFitRequest
 public static class TableDiffusionFitter
 {
     /// <summary>Fits a model.</summary>
-    /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
-    /// <param name="schema">The schema; anything it does not declare public is estimated with DP.</param>
+    /// <param name="table">The private table, read under <paramref name="schema"/> (or read without one when the schema is null).</param>
+    /// <param name="schema">
+    /// The schema; anything it does not declare public is estimated with DP. Null infers it with DP
+    /// (<see cref="PrivateSchemaInference"/>) from the preprocessing share: the header is public,
+    /// everything else is a ledger stage.
+    /// </param>
     /// <param name="request">Budget and settings.</param>
     /// <param name="backend">Compute backend for training.</param>
     /// <param name="progress">Training progress (loss and ε so far); optional.</param>
@@ -67,7 +70,7 @@ public static class TableDiffusionFitter
     /// <exception cref="ArgumentException">The budget or settings are invalid, or the budget left for training is too small.</exception>
     /// <exception cref="TableFormatException">The table does not fit the schema.</exception>
     /// <exception cref="PrivacyBudgetExceededException">A stage would exceed the budget (it was not run).</exception>
-    public static TableDiffusionModel Fit(Table table, TableSchema schema, TableDiffusionFitRequest request, IComputeBackend backend,
+    public static TableDiffusionModel Fit(Table table, TableSchema? schema, TableDiffusionFitRequest request, IComputeBackend backend,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         request.Validate();
@@ -75,25 +78,36 @@ public static class TableDiffusionFitter
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows, got {table.RowCount}");
         var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
         var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
+        IRandomSource random = request.Seed is ulong seed ? new SeededRandomSource(seed) : new CryptoRandomSource();
 
+        double preprocessing = request.Epsilon * request.PreprocessingShare;
+        bool inferred = schema is null;
+        if (schema is null)
+        {
+            if (!(preprocessing > 0)) throw new ArgumentException("fitting without a schema infers it with DP and needs a preprocessing share of epsilon above 0");
+            (double shapeSigma, preprocessing) = PreprocessingBudget.SplitForInference(preprocessing, request.Delta, null, table.Columns.Count);
+            (table, schema) = PrivateSchemaInference.Infer(table, shapeSigma, random, ledger);
+        }
         var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
         {
             Numeric = options.NumericEncoding,
-            Epsilon = request.Epsilon * request.PreprocessingShare,
-            SearchRange = request.SearchRange,
-            Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
+            Epsilon = preprocessing,
+            DecideMissingFlags = inferred,
+            LearnPrecision = !inferred,
+            Random = random,
             SchemaFile = request.SchemaFile,
         }, ledger);
+        if (inferred) schema = PrivateSchemaInference.WithMissingFlags(schema, encoder);
         var encoded = encoder.Encode(table);
 
         float[]? marginals = null;
         if (options.MarginalsShare > 0 && encoder.SoftmaxSpans.Count > 0)
         {
             double sigma = SpanMarginals.Sigma(request.Epsilon * options.MarginalsShare, request.Delta, encoder.SoftmaxSpans);
-            IRandomSource random = request.Seed is ulong ms ? new SeededRandomSource(ms ^ MarginalsSeedSalt) : new CryptoRandomSource();
-            marginals = SpanMarginals.Release(encoded, sigma, random, ledger);
+            IRandomSource marginalsRandom = request.Seed is ulong ms ? new SeededRandomSource(ms ^ MarginalsSeedSalt) : new CryptoRandomSource();
+            marginals = SpanMarginals.Release(encoded, sigma, marginalsRandom, ledger);
         }
-        double preprocessing = ledger.TotalEpsilon;
+        double preprocessingSpent = ledger.TotalEpsilon;
 
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
@@ -125,7 +139,7 @@ public static class TableDiffusionFitter
             ["clip_norm"] = record.ClipNorm,
             ["rows"] = encoded.Rows,
             ["training_epsilon"] = record.Epsilon,
-            ["preprocessing_epsilon"] = preprocessing,
+            ["preprocessing_epsilon"] = preprocessingSpent,
             ["total_epsilon"] = ledger.TotalEpsilon,
             ["delta"] = request.Delta,
             ["secure_randomness"] = record.SecureRandomness,

@@ -1,0 +1,197 @@
+using DpSynth.Models.Tabular.Inference;
+using DpSynth.Privacy.Mechanisms;
+using DpSynth.Privacy.Randomness;
+
+namespace DpSynth.Models.Tabular;
+
+internal static partial class EncoderFitter
+{
+    /// <summary>
+    /// The exponential mechanism weighs an interval by its length times e^(−ε·|rank error|/2), so
+    /// empty space beside the data competes with the true quantile until ε·p·n/2 is several units.
+    /// The bounds' level p is raised to at least this / (ε·n̂) (n̂ from the range histogram), so that
+    /// empty space at rank distance p·n is down-weighted by e^(−4): the bounds then clip a little
+    /// more of the tails instead of landing outside the data.
+    /// </summary>
+    private const double BoundsSeparation = 8;
+
+    /// <summary>Largest bounds level the separation rule may raise p to (tiny tables or budgets).</summary>
+    private const double MaxBoundsLevel = 0.1;
+
+    /// <summary>An integer column whose public range has at most K whole numbers: binned one bin per number, with no DP stage.</summary>
+    private static bool ShortIntegerRange(ColumnSchema c, EncoderFitOptions o) =>
+        c.PublicBounds is { } b && ShortIntegerRange(c, o, b.Min, b.Max);
+
+    private static bool ShortIntegerRange(ColumnSchema c, EncoderFitOptions o, double lo, double hi) =>
+        o.Numeric == NumericTransform.Bins && c.Kind == ColumnKind.Integer && Math.Floor(hi) - Math.Ceiling(lo) + 1 <= o.QuantileSegments;
+
+    /// <summary>The column's bounds, missing flag and decimals, with where each came from.</summary>
+    private sealed record NumericFacts(double Lower, double Upper, bool HasMissing, int? Decimals, string Provenance);
+
+    private static ColumnEncoder FitNumeric(ColumnFit f, NumericColumn column)
+    {
+        var facts = Facts(f, column);
+        double[] values = NonMissing(column.Values);
+        return f.Options.Numeric == NumericTransform.Bins ? FitBins(f, values, facts) : FitTransform(f, values, facts);
+    }
+
+    /// <summary>
+    /// Public bounds as declared; otherwise a DP histogram over <see cref="MagnitudeBuckets"/> finds
+    /// where the values start and end (and, for an inferred schema, whether missing cells occur),
+    /// then two DP quantiles inside that range give the clamp bounds. Decimals are declared, learnt
+    /// with DP, or none.
+    /// </summary>
+    private static NumericFacts Facts(ColumnFit f, NumericColumn column)
+    {
+        var (c, o) = (f.Column, f.Options);
+        bool integer = c.Kind == ColumnKind.Integer;
+        var (decimals, provenance) = Decimals(f, column);
+        if (c.PublicBounds is { } pb) return new NumericFacts(pb.Min, pb.Max, c.Missing, decimals, "public bounds" + provenance);
+
+        string rangeStage = $"range of column {c.Name}";
+        double rangeSigma = f.Budget!.HistogramSigma(PrivateStatistic.Range);
+        var noisy = DpHistogram.ReleaseCounts(MagnitudeBuckets.CountsOf(column.Values), rangeSigma, f.Random, f.Ledger!, rangeStage,
+            "histogram over sign x power-of-two buckets and missing (discrete Gaussian)");
+        bool hasMissing = DecideMissing(f, noisy[MagnitudeBuckets.Missing], rangeSigma);
+        var (lower, upper, count) = MagnitudeBuckets.ChooseRange(noisy, rangeSigma);
+        if (integer) (lower, upper) = (Math.Floor(lower), Math.Ceiling(upper));
+        if (!(upper > lower)) upper = lower + 1; // a column of one value (e.g. all zeros): a unit range around it
+
+        string boundsStage = $"bounds of column {c.Name}";
+        double epsilon = f.Budget.QuantileEpsilon(PrivateStatistic.Bounds, 2);
+        double level = Math.Min(MaxBoundsLevel, Math.Max(o.BoundsLevel, BoundsSeparation / (epsilon * count)));
+        double pad = integer ? 0.5 : 0;
+        var b = DpQuantiles.Release(Spread(NonMissing(column.Values), integer, f), [level, 1 - level], lower - pad, upper + pad, epsilon, f.Random, f.Ledger!, boundsStage);
+        double lo = Math.Min(b[0], b[1]), hi = Math.Max(b[0], b[1]);
+        if (integer) (lo, hi) = (Math.Round(lo), Math.Round(hi));
+        // Post-processing of the DP output: a collapsed range is widened so that the grid is valid.
+        if (!(hi > lo)) hi = lo + (integer ? 1 : Math.Max(1e-9, Math.Abs(lo) * 1e-6));
+        provenance = $"DP range [{lower:R}, {upper:R}] from sign x power-of-two counts (ledger stage '{rangeStage}'), DP bounds at quantiles {level:0.####} and {1 - level:0.####} inside it (ledger stage '{boundsStage}')"
+            + MissingProvenance(f, hasMissing, rangeStage) + provenance;
+        return new NumericFacts(lo, hi, hasMissing, decimals, provenance);
+    }
+
+    /// <summary>Decimals of a continuous column: declared, learnt from a DP histogram of decimals (<see cref="NoisyDecisions.Precision"/>), or none.</summary>
+    private static (int? Decimals, string Provenance) Decimals(ColumnFit f, NumericColumn column)
+    {
+        var c = f.Column;
+        if (c.Kind != ColumnKind.Continuous) return (null, "");
+        if (c.Precision is int declared) return (declared, $"; rounded to {declared} decimals ({(f.Options.LearnPrecision ? "declared" : "inferred with DP")})");
+        if (!f.Has(PrivateStatistic.Precision)) return (null, "");
+        var exact = new long[CellShape.MaxDecimals + 2];
+        foreach (double v in column.Values)
+            if (!double.IsNaN(v)) exact[CellShape.OfNumber(v) - CellShape.Whole]++;
+        string stage = $"precision of column {c.Name}";
+        double sigma = f.Budget!.HistogramSigma(PrivateStatistic.Precision);
+        // Missing cells are left out: each record still adds to at most one class.
+        var noisy = DpHistogram.ReleaseCounts(exact, sigma, f.Random, f.Ledger!, stage, "histogram of decimals (discrete Gaussian)");
+        int? d = NoisyDecisions.Precision(noisy, sigma);
+        return (d, d is int digits ? $"; rounded to {digits} decimals learnt with DP (ledger stage '{stage}')" : $"; not rounded (ledger stage '{stage}')");
+    }
+
+    /// <summary>
+    /// Whole numbers are spread uniformly over [v − ½, v + ½) before the exponential mechanism: it
+    /// never lands on a tie (its interval has no length), but on a spread-out spike it does, and
+    /// rounding the knot back recovers the repeated value. The spreading is per-record randomness
+    /// independent of the data, so the release stays DP.
+    /// </summary>
+    private static double[] Spread(double[] values, bool integer, ColumnFit f) =>
+        integer ? values.Select(v => v + f.Random.NextDouble() - 0.5).ToArray() : values;
+
+    /// <summary>The value missing cells are encoded as when the DP count dropped the missing slot (post-processing of released knots).</summary>
+    private static double? Imputed(ColumnFit f, NumericFacts facts, double middle) =>
+        facts.HasMissing || !f.Options.DecideMissingFlags ? null : middle;
+
+    private static NumericEncoder FitTransform(ColumnFit f, double[] values, NumericFacts facts)
+    {
+        var (c, o) = (f.Column, f.Options);
+        double lo = facts.Lower, hi = facts.Upper;
+        string provenance = facts.Provenance;
+        double[] grid;
+        if (o.Numeric == NumericTransform.MinMax) grid = [lo, hi];
+        else if (f.Has(PrivateStatistic.Grid))
+        {
+            int k = o.QuantileSegments;
+            var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
+            string stage = $"quantile grid of column {c.Name}";
+            var q = DpQuantiles.Release(values, levels, lo, hi, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage);
+            // Sorting and clamping are post-processing: the released knots may come out of order.
+            Array.Sort(q);
+            grid = [lo, .. q.Select(x => Math.Clamp(x, lo, hi)), hi];
+            provenance += $"; DP quantile grid (ledger stage '{stage}')";
+        }
+        else
+        {
+            // No budget for a grid: evenly spaced knots between public bounds are public too.
+            int k = o.QuantileSegments;
+            grid = Enumerable.Range(0, k + 1).Select(i => lo + (hi - lo) * i / k).ToArray();
+            grid[^1] = hi;
+            provenance += "; evenly spaced grid between them";
+        }
+        return new NumericEncoder(c.Name, c.Kind, c.Role, o.Numeric, grid, facts.HasMissing)
+        {
+            Decimals = facts.Decimals,
+            ImputedValue = Imputed(f, facts, c.Kind == ColumnKind.Integer ? Math.Round(grid[grid.Length / 2]) : grid[grid.Length / 2]),
+            Provenance = provenance,
+        };
+    }
+
+    private static BinnedNumericEncoder FitBins(ColumnFit f, double[] values, NumericFacts facts)
+    {
+        var (c, o) = (f.Column, f.Options);
+        bool integer = c.Kind == ColumnKind.Integer;
+        double lo = facts.Lower, hi = facts.Upper;
+        string provenance = facts.Provenance;
+        if (integer)
+        {
+            lo = Math.Round(lo);
+            hi = Math.Max(lo, Math.Round(hi));
+        }
+        double[] lower, upper;
+        double middle;
+        // A short range of whole numbers (public, or DP bounds: post-processing) gets one bin per number;
+        // a grid stage planned for it is then not run, and its share is left to training.
+        if (ShortIntegerRange(c, o, lo, hi))
+        {
+            (lower, upper) = NumericBins.PerInteger((long)lo, (long)hi);
+            middle = Math.Round((lo + hi) / 2);
+            provenance += "; one bin per whole number";
+        }
+        else
+        {
+            int k = o.QuantileSegments;
+            double[] knots;
+            if (f.Has(PrivateStatistic.Grid))
+            {
+                var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
+                string stage = $"quantile grid of column {c.Name}";
+                double pad = integer ? 0.5 : 0;
+                var q = DpQuantiles.Release(Spread(values, integer, f), levels, lo - pad, hi + pad, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage);
+                knots = [lo, .. q.Select(x => Math.Clamp(integer ? Math.Round(x) : x, lo, hi)), hi];
+                provenance += $"; bins from a DP quantile grid (ledger stage '{stage}')";
+            }
+            else
+            {
+                knots = Enumerable.Range(0, k + 1).Select(i => lo + (hi - lo) * i / k).Select(x => integer ? Math.Round(x) : x).ToArray();
+                knots[^1] = hi;
+                provenance += "; evenly spaced bins between them";
+            }
+            Array.Sort(knots);
+            middle = knots[knots.Length / 2];
+            (lower, upper) = integer ? NumericBins.IntegerFromKnots(knots) : NumericBins.ContinuousFromKnots(knots);
+        }
+        return new BinnedNumericEncoder(c.Name, c.Kind, c.Role, lower, upper, facts.HasMissing)
+        {
+            Decimals = facts.Decimals,
+            ImputedValue = Imputed(f, facts, middle),
+            Provenance = provenance,
+        };
+    }
+
+    private static double[] NonMissing(ReadOnlySpan<double> values)
+    {
+        var list = new List<double>(values.Length);
+        foreach (double v in values) if (!double.IsNaN(v)) list.Add(v);
+        return list.ToArray();
+    }
+}
