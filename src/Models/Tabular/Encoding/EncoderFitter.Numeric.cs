@@ -53,7 +53,14 @@ internal static partial class EncoderFitter
         var noisy = DpHistogram.ReleaseCounts(MagnitudeBuckets.CountsOf(column.Values), rangeSigma, f.Random, f.Ledger!, rangeStage,
             "histogram over sign x power-of-two buckets and missing (discrete Gaussian)");
         bool hasMissing = DecideMissing(f, noisy[MagnitudeBuckets.Missing], rangeSigma);
-        var (lower, upper, count) = MagnitudeBuckets.ChooseRange(noisy, rangeSigma);
+        var (first, last, count) = MagnitudeBuckets.ChooseRange(noisy, rangeSigma);
+        var refinement = new RangeRefinement(first, last);
+        string refineStage = $"range ends of column {c.Name}";
+        double refineSigma = f.Budget.HistogramSigma(PrivateStatistic.RangeEnds);
+        // Always released, even when there is nothing to refine, so that the ledger's stages do not depend on the data.
+        var parts = DpHistogram.ReleaseCounts(refinement.CountsOf(column.Values), refineSigma, f.Random, f.Ledger!, refineStage,
+            $"histogram over {RangeRefinement.Parts} parts of each end bucket (discrete Gaussian)");
+        var (lower, upper) = refinement.Choose(parts, refineSigma);
         if (integer) (lower, upper) = (Math.Floor(lower), Math.Ceiling(upper));
         if (!(upper > lower)) upper = lower + 1; // a column of one value (e.g. all zeros): a unit range around it
 
@@ -66,7 +73,7 @@ internal static partial class EncoderFitter
         if (integer) (lo, hi) = (Math.Round(lo), Math.Round(hi));
         // Post-processing of the DP output: a collapsed range is widened so that the grid is valid.
         if (!(hi > lo)) hi = lo + (integer ? 1 : Math.Max(1e-9, Math.Abs(lo) * 1e-6));
-        provenance = $"DP range [{lower:R}, {upper:R}] from sign x power-of-two counts (ledger stage '{rangeStage}'), DP bounds at quantiles {level:0.####} and {1 - level:0.####} inside it (ledger stage '{boundsStage}')"
+        provenance = $"DP range [{lower:R}, {upper:R}] from sign x power-of-two counts (ledger stages '{rangeStage}', '{refineStage}'), DP bounds at quantiles {level:0.####} and {1 - level:0.####} inside it (ledger stage '{boundsStage}')"
             + MissingProvenance(f, hasMissing, rangeStage) + provenance;
         return new NumericFacts(lo, hi, hasMissing, decimals, provenance);
     }

@@ -61,6 +61,7 @@ internal static partial class EncoderFitter
             {
                 if (!budget) throw Refuse(o, c, "public bounds (\"bounds\" with \"public\": true), or a preprocessing budget (epsilon > 0) to estimate them with DP");
                 stages.Add(PrivateStatistic.Range);
+                stages.Add(PrivateStatistic.RangeEnds);
                 stages.Add(PrivateStatistic.Bounds);
             }
             if (o.Numeric != NumericTransform.MinMax && budget && !ShortIntegerRange(c, o)) stages.Add(PrivateStatistic.Grid);

@@ -65,11 +65,11 @@ internal static class MagnitudeBuckets
     }
 
     /// <summary>
-    /// Post-processing of a released histogram: the range from the lowest to the highest value
-    /// bucket whose noisy count reaches <see cref="ThresholdSigmas"/>·σ (the most populous bucket
-    /// when none does), and the noisy number of values in the passing buckets (at least 1).
+    /// Post-processing of a released histogram: the lowest and highest value bucket whose noisy
+    /// count reaches <see cref="ThresholdSigmas"/>·σ (the most populous bucket when none does), and
+    /// the noisy number of values in the passing buckets (at least 1).
     /// </summary>
-    public static (double Lower, double Upper, double Values) ChooseRange(IReadOnlyList<long> noisy, double sigma)
+    public static (int First, int Last, double Values) ChooseRange(IReadOnlyList<long> noisy, double sigma)
     {
         double tau = ThresholdSigmas * sigma;
         int first = -1, last = -1;
@@ -87,6 +87,6 @@ internal static class MagnitudeBuckets
             for (int b = 1; b < ValueBuckets; b++) if (noisy[b] > noisy[first]) first = last = b;
             values = Math.Max(1, noisy[first]);
         }
-        return (Edges(first).Lower, Edges(last).Upper, values);
+        return (first, last, values);
     }
 }

@@ -9,6 +9,8 @@ internal enum PrivateStatistic
     Shapes,
     /// <summary>Sign × power-of-two histogram of a numeric column (where its values start and end; missing flag).</summary>
     Range,
+    /// <summary>Finer histogram of the range's two end buckets (<see cref="RangeRefinement"/>).</summary>
+    RangeEnds,
     /// <summary>Two quantiles inside the range (the clamp bounds).</summary>
     Bounds,
     /// <summary>The K − 1 quantiles of a numeric column's grid.</summary>
@@ -43,14 +45,15 @@ internal sealed class PreprocessingBudget
 
     /// <summary>
     /// Relative ρ of each encoder stage. Category discovery and quantile grids carry most of what
-    /// the generator learns from preprocessing and get a full unit; the range histogram only has
-    /// to find the octaves holding data, and the bounds only two quantiles, so they get half;
+    /// the generator learns from preprocessing and get a full unit; the range histograms only have
+    /// to find the octaves (then the 32nds of the end octaves) holding data, and the bounds are only
+    /// two quantiles, so they get half each;
     /// a boolean's spellings and a column's decimals are a handful of large counts.
     /// </summary>
     public static double Weight(PrivateStatistic statistic) => statistic switch
     {
         PrivateStatistic.Grid or PrivateStatistic.Discovery or PrivateStatistic.Counts => 1,
-        PrivateStatistic.Range or PrivateStatistic.Bounds or PrivateStatistic.Labels => 0.5,
+        PrivateStatistic.Range or PrivateStatistic.RangeEnds or PrivateStatistic.Bounds or PrivateStatistic.Labels => 0.5,
         PrivateStatistic.Precision => 0.25,
         _ => throw new ArgumentOutOfRangeException(nameof(statistic), statistic, "not an encoder stage"),
     };

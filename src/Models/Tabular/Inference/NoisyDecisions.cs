@@ -33,7 +33,8 @@ internal static class NoisyDecisions
     {
         int more = CellShape.MaxDecimals + 1;
         double fractional = 0;
-        for (int d = 1; d <= more; d++) fractional += Math.Max(0, byDecimals[d]);
+        for (int d = 1; d <= more; d++) fractional += byDecimals[d]; // raw: unbiased, unlike a sum of clamped counts
+        fractional = Math.Max(0, fractional);
         double threshold = Math.Max(Sigmas * sigma, FractionsInWholes * fractional);
         if (byDecimals[more] >= threshold) return null;
         for (int d = CellShape.MaxDecimals; d >= 1; d--)

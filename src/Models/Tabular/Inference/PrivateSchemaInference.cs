@@ -79,27 +79,34 @@ public static class PrivateSchemaInference
         return counts;
     }
 
-    /// <summary>The column's schema from its noisy shape counts (post-processing; see <see cref="NoisyDecisions"/>).</summary>
+    /// <summary>
+    /// The column's schema from its noisy shape counts (post-processing; see <see cref="NoisyDecisions"/>).
+    /// Sums of classes add raw noisy counts (unbiased; clamping each at 0 first would add about 0.4σ
+    /// per class) and are compared with thresholds for their noise, σ·√(classes summed).
+    /// </summary>
     internal static ColumnSchema Decide(string name, IReadOnlyList<long> noisy, double sigma)
     {
-        double C(int shape) => Math.Max(0, noisy[shape]);
-        double wholes = C(CellShape.Whole), fractions = 0;
-        for (int d = 1; d <= CellShape.MaxDecimals + 1; d++) fractions += C(CellShape.Decimal(d));
-        double numbers = wholes + fractions, words = C(CellShape.BooleanWord), text = C(CellShape.Text) + words;
-        double present = numbers + text;
+        var fractionClasses = Enumerable.Range(1, CellShape.MaxDecimals + 1).Select(CellShape.Decimal).ToArray();
+        long wholes = noisy[CellShape.Whole], words = noisy[CellShape.BooleanWord], text = noisy[CellShape.Text];
+        long fractions = fractionClasses.Sum(c => noisy[c]);
+        long numbers = wholes + fractions;
+        double present = Math.Max(0, numbers + text + words);
+        bool Few(long count, int classes) =>
+            count <= Math.Max(NoisyDecisions.TextInNumbers * present, NoisyDecisions.Sigmas * sigma * Math.Sqrt(classes));
 
-        // Missing: true until the encoder's histogram decides (DecideMissingFlags).
-        if (NoisyDecisions.Seen((long)numbers, sigma) && text <= NoisyDecisions.TextInNumbers * present)
+        // Missing: true until the encoder's histogram decides (EncoderFitOptions.DecideMissingFlags).
+        if (NoisyDecisions.Seen(numbers, sigma * Math.Sqrt(1 + fractionClasses.Length)) && Few(text + words, 2))
         {
-            bool continuous = NoisyDecisions.Seen((long)fractions, sigma) && fractions > NoisyDecisions.FractionsInWholes * numbers;
+            bool continuous = NoisyDecisions.Seen(fractions, sigma * Math.Sqrt(fractionClasses.Length))
+                && fractions > NoisyDecisions.FractionsInWholes * numbers;
             if (!continuous) return new ColumnSchema(name, ColumnKind.Integer, Missing: true);
             var byDecimals = new long[CellShape.MaxDecimals + 2];
-            for (int d = 0; d < byDecimals.Length; d++) byDecimals[d] = noisy[CellShape.Whole + d];
-            byDecimals[0] = 0; // the column is continuous: its decimals are those of its fractional numbers
+            for (int d = 1; d < byDecimals.Length; d++) byDecimals[d] = noisy[CellShape.Decimal(d)];
+            // byDecimals[0] stays 0: the column is continuous, its decimals are those of its fractional numbers.
             return new ColumnSchema(name, ColumnKind.Continuous, Missing: true, Precision: NoisyDecisions.Precision(byDecimals, sigma));
         }
         // Booleans: boolean words, with at most a few other texts or fractions (whole numbers may be 1/0).
-        if (NoisyDecisions.Seen((long)words, sigma) && C(CellShape.Text) + fractions <= NoisyDecisions.TextInNumbers * present && wholes <= words)
+        if (NoisyDecisions.Seen(words, sigma) && Few(text + fractions, 1 + fractionClasses.Length) && wholes <= words)
             return new ColumnSchema(name, ColumnKind.Boolean, Missing: true);
         return new ColumnSchema(name, ColumnKind.Categorical, Missing: true);
     }
