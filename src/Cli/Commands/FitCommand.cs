@@ -18,10 +18,10 @@ internal static class FitCommand
         Fit a differentially private generator on a table and save it as a model file.
 
         The whole fit is (epsilon, delta)-DP for adding or removing one row, and every use of the
-        data is a stage of the privacy ledger stored in the model file. A share of epsilon (0.2)
-        pays for preprocessing; the denoiser is trained with DP-SGD on the rest, its noise
-        calibrated for exactly the steps run. Delta is your choice (default 1e-5), never derived
-        from the row count.
+        data is a stage of the privacy ledger stored in the model file. A fifth of epsilon pays
+        for the schema and encoder statistics below (the default preset also spends a quarter on
+        DP marginals); the denoiser is trained with DP-SGD on the rest, its noise calibrated for
+        exactly the steps run. Delta is your choice (default 1e-5), never derived from the row count.
 
         With --schema, what it declares is public and used as is (kinds, roles, missing flags,
         bounds and category lists marked public, precision, boolean labels); every statistic it
