@@ -71,6 +71,21 @@ public class DpRangeTests
     }
 
     [Fact]
+    public void WholeNumbersBeyondTwoToThe52AreBinnedAndDecodedAsWholeNumbers()
+    {
+        var rng = new Random(6);
+        var sb = new StringBuilder("id\n");
+        for (int r = 0; r < 3000; r++) sb.Append((long)(1e17 + rng.NextDouble() * 9e17)).Append('\n');
+        var schema = new TableSchema([new ColumnSchema("id", ColumnKind.Integer)]);
+        var table = CsvTableReader.Read(new StringReader(sb.ToString()), "id.csv", schema);
+        var encoder = TableEncoder.Fit(table, schema, Options(NumericTransform.Bins), Ledger());
+        var positions = Enumerable.Range(0, 3000).Select(i => (float)((i * 0.618) % 1)).ToArray();
+        var decoded = ((NumericColumn)encoder.Decode(encoder.Encode(table), new DecodeOptions { BinPositions = positions }).Columns[0]).Values.ToArray();
+        Assert.All(decoded, v => Assert.Equal(Math.Round(v), v));
+        Assert.All(decoded, v => Assert.InRange(v, 1e17, 1e18));
+    }
+
+    [Fact]
     public void NonNegativeWholeNumbersGetNonNegativeWholeBounds()
     {
         var sb = new StringBuilder("k\n");

@@ -143,12 +143,23 @@ internal static partial class EncoderFitter
         };
     }
 
+    /// <summary>Whole numbers from 2^52 on are not all representable as doubles (x − 1 may equal x), so whole-number bins stop there.</summary>
+    private const double MaxWholeBinMagnitude = 4503599627370496; // 2^52
+
     private static BinnedNumericEncoder FitBins(ColumnFit f, double[] values, NumericFacts facts)
     {
         var (c, o) = (f.Column, f.Options);
-        bool integer = c.Kind == ColumnKind.Integer;
         double lo = facts.Lower, hi = facts.Upper;
         string provenance = facts.Provenance;
+        // Beyond 2^52 an integer column is binned like a continuous one and rounded to whole numbers when decoded.
+        bool huge = c.Kind == ColumnKind.Integer && Math.Max(Math.Abs(lo), Math.Abs(hi)) >= MaxWholeBinMagnitude;
+        if (huge)
+        {
+            c = c with { Kind = ColumnKind.Continuous };
+            facts = facts with { Decimals = 0 };
+            provenance += "; values beyond 2^52 binned as continuous and rounded to whole numbers";
+        }
+        bool integer = c.Kind == ColumnKind.Integer;
         if (integer)
         {
             lo = Math.Round(lo);
