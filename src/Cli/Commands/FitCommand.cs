@@ -28,8 +28,8 @@ internal static class FitCommand
         leaves private (numeric ranges and bounds, quantile grids, category sets, decimals of
         continuous columns, spellings of booleans) is estimated with DP.
 
-        Without --schema, the column names (the header) and the file format are taken as public;
-        everything else is decided with DP: each column's kind (integer, continuous, boolean or
+        Without --schema, the column names (the header), the file format and a Parquet file's
+        column types are taken as public; everything else is decided with DP: each column's kind (integer, continuous, boolean or
         categorical) and decimals from a noisy histogram of its cells' shapes (a tenth of the
         preprocessing share), its missing flag from a noisy count, its range from a noisy
         histogram over sign x power-of-two buckets (any scale) and DP quantiles inside it, its

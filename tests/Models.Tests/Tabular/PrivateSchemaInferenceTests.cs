@@ -85,6 +85,39 @@ public class PrivateSchemaInferenceTests
     }
 
     [Fact]
+    public void NoiseNeverTurnsAColumnIntoAKindThatWouldDiscardItsValues()
+    {
+        // F/M: "F" reads as a boolean word, "M" does not. Even when noise swamps both counts, the
+        // column must not become boolean (every M would be lost): it stays categorical.
+        var sexes = new long[CellShape.Count];
+        sexes[CellShape.BooleanWord] = 1000;
+        sexes[CellShape.Text] = 1000;
+        foreach (double sigma in new[] { 5.0, 250.0, 5000.0 })
+            Assert.Equal(ColumnKind.Categorical, PrivateSchemaInference.Decide("sex", sexes, sigma).Kind);
+        // Numbers too few to tell from noise stay categorical rather than become numbers that drop text.
+        var small = new long[CellShape.Count];
+        small[CellShape.Whole] = 300;
+        small[CellShape.Text] = 20;
+        Assert.Equal(ColumnKind.Categorical, PrivateSchemaInference.Decide("n", small, sigma: 250).Kind);
+    }
+
+    [Fact]
+    public void ParquetColumnTypesArePublicLikeTheHeader()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"dpsynth-infer-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var typed = CsvTableReader.Read(new StringReader(Csv(200)), "t.csv",
+                new TableSchema([new ColumnSchema("n", ColumnKind.Integer), new ColumnSchema("x", ColumnKind.Continuous), new ColumnSchema("c", ColumnKind.Categorical), new ColumnSchema("b", ColumnKind.Boolean)]));
+            ParquetTableWriter.Write(typed, path);
+            // 200 rows and a large σ: text would stay categorical, but the file's types decide numbers and booleans.
+            var s = PrivateSchemaInference.Infer(TableReader.Read(path, null), 500, new SeededRandomSource(1), Ledger()).Schema;
+            Assert.Equal([ColumnKind.Integer, ColumnKind.Continuous, ColumnKind.Categorical, ColumnKind.Boolean], s.Columns.Select(c => c.Kind));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void ANanCellKeepsItsColumn()
     {
         var sb = new StringBuilder("id,x\n");

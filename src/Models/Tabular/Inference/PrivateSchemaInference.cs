@@ -11,7 +11,8 @@ public sealed record InferredTable(Table Table, TableSchema Schema);
 
 /// <summary>
 /// Differentially private schema inference, for fitting without a schema. The header (column
-/// names) is taken as public. For each column one ledger stage releases a discrete Gaussian
+/// names) and a typed file's column types (Parquet integer, floating-point, boolean) are taken as
+/// public, like the file format. For each column one ledger stage releases a discrete Gaussian
 /// histogram of its cells' shapes (<see cref="CellShape"/>: missing, text, boolean word, whole
 /// number, number with d decimals); <see cref="NoisyDecisions"/> turns the noisy counts into the
 /// column's kind (integer, continuous, boolean or categorical) and, for continuous columns, its
@@ -39,7 +40,7 @@ public static class PrivateSchemaInference
         {
             var noisy = DpHistogram.ReleaseCounts(ShapeCounts(column), sigma, random, ledger, $"schema of column {column.Name}",
                 "histogram of cell shapes (missing, text, boolean word, whole number, decimals) (discrete Gaussian)");
-            schemas.Add(Decide(column.Name, noisy, sigma));
+            schemas.Add(Decide(column.Name, noisy, sigma, DeclaredType(column)));
         }
         int label = FindLabel(schemas);
         if (label >= 0) schemas[label] = schemas[label] with { Role = ColumnRole.Label };
@@ -56,6 +57,14 @@ public static class PrivateSchemaInference
     {
         Columns = schema.Columns.Select(c => encoder.Columns.FirstOrDefault(e => e.Name == c.Name) is { } e
             ? c with { Missing = e.HasMissingSlot } : c).ToArray(),
+    };
+
+    /// <summary>The kind a typed column's file type declares (Parquet numbers and booleans), or null for text.</summary>
+    private static ColumnKind? DeclaredType(TableColumn column) => column switch
+    {
+        NumericColumn n => n.Kind,
+        CategoricalColumn { Kind: ColumnKind.Boolean } => ColumnKind.Boolean,
+        _ => null,
     };
 
     /// <summary>Exact count of each <see cref="CellShape"/> class in the column (private; only ever released with noise).</summary>
@@ -84,21 +93,33 @@ public static class PrivateSchemaInference
     /// Sums of classes add raw noisy counts (unbiased; clamping each at 0 first would add about 0.4σ
     /// per class) and are compared with thresholds for their noise, σ·√(classes summed).
     /// </summary>
-    internal static ColumnSchema Decide(string name, IReadOnlyList<long> noisy, double sigma)
+    /// <param name="name">Column name.</param>
+    /// <param name="noisy">The released shape counts.</param>
+    /// <param name="sigma">Their noise scale.</param>
+    /// <param name="typed">
+    /// The kind a typed file declares for the column (Parquet integer, floating-point or boolean
+    /// types: file metadata, public like the header), or null for text.
+    /// </param>
+    internal static ColumnSchema Decide(string name, IReadOnlyList<long> noisy, double sigma, ColumnKind? typed = null)
     {
         var fractionClasses = Enumerable.Range(1, CellShape.MaxDecimals + 1).Select(CellShape.Decimal).ToArray();
         long wholes = noisy[CellShape.Whole], words = noisy[CellShape.BooleanWord], text = noisy[CellShape.Text];
         long fractions = fractionClasses.Sum(c => noisy[c]);
         long numbers = wholes + fractions;
         double present = Math.Max(0, numbers + text + words);
-        bool Few(long count, int classes) =>
-            count <= Math.Max(NoisyDecisions.TextInNumbers * present, NoisyDecisions.Sigmas * sigma * Math.Sqrt(classes));
+        // No noise allowance here: when noise swamps the counts, "few" fails and the column stays categorical.
+        bool Few(long count) => count <= NoisyDecisions.TextInNumbers * present;
 
         // Missing: true until the encoder's histogram decides (EncoderFitOptions.DecideMissingFlags).
-        if (NoisyDecisions.Seen(numbers, sigma * Math.Sqrt(1 + fractionClasses.Length)) && Few(text + words, 2))
+        bool numeric = typed == ColumnKind.Integer || typed == ColumnKind.Continuous
+            || (typed is null && NoisyDecisions.Seen(numbers, sigma * Math.Sqrt(1 + fractionClasses.Length)) && Few(text + words));
+        if (numeric)
         {
+            if (typed == ColumnKind.Integer) return new ColumnSchema(name, ColumnKind.Integer, Missing: true);
             bool continuous = NoisyDecisions.Seen(fractions, sigma * Math.Sqrt(fractionClasses.Length))
                 && fractions > NoisyDecisions.FractionsInWholes * numbers;
+            // A floating-point file type is continuous unless whole numbers are clearly seen (rounding would lose decimals).
+            if (typed == ColumnKind.Continuous) continuous |= !NoisyDecisions.Seen(wholes, sigma);
             if (!continuous) return new ColumnSchema(name, ColumnKind.Integer, Missing: true);
             var byDecimals = new long[CellShape.MaxDecimals + 2];
             for (int d = 1; d < byDecimals.Length; d++) byDecimals[d] = noisy[CellShape.Decimal(d)];
@@ -106,7 +127,7 @@ public static class PrivateSchemaInference
             return new ColumnSchema(name, ColumnKind.Continuous, Missing: true, Precision: NoisyDecisions.Precision(byDecimals, sigma));
         }
         // Booleans: boolean words, with at most a few other texts or fractions (whole numbers may be 1/0).
-        if (NoisyDecisions.Seen(words, sigma) && Few(text + fractions, 1 + fractionClasses.Length) && wholes <= words)
+        if (typed == ColumnKind.Boolean || (NoisyDecisions.Seen(words, sigma) && Few(text + fractions) && wholes <= words))
             return new ColumnSchema(name, ColumnKind.Boolean, Missing: true);
         return new ColumnSchema(name, ColumnKind.Categorical, Missing: true);
     }
