@@ -29,17 +29,18 @@ internal static class FitCommand
         continuous columns, spellings of booleans) is estimated with DP.
 
         Without --schema, the column names (the header), the file format and a Parquet file's
-        column types are taken as public; everything else is decided with DP: each column's kind (integer, continuous, boolean or
-        categorical) and decimals from a noisy histogram of its cells' shapes (a tenth of the
-        preprocessing share), its missing flag from a noisy count, its range from a noisy
-        histogram over sign x power-of-two buckets (any scale) and DP quantiles inside it, its
-        categories or boolean spellings from a thresholded noisy histogram. No column is
-        dropped: cells that do not fit the decided kind are treated, not refused (text in a
-        numeric or boolean column becomes missing, fractions in an integer column are rounded,
-        missing cells in a column whose noisy count shows too few are imputed), and rare or
-        identifier-like values are merged into "(other)". The label is a column named label,
-        target, class, y or outcome, else the last column when it is categorical or boolean.
-        Small tables get coarse decisions; declare a schema where you know better.
+        column types are taken as public; everything else is decided with DP: each column's kind
+        (integer, continuous, boolean or categorical) and decimals from a noisy histogram of its
+        cells' shapes (a tenth of the preprocessing share), its missing flag from a noisy count,
+        its range from noisy histograms over sign x power-of-two buckets (any scale) and DP
+        quantiles inside it, its categories or boolean spellings from a thresholded noisy
+        histogram. No column is dropped: cells that do not fit the decided kind are treated, not
+        refused (text in a numeric or boolean column becomes missing, fractions in an integer
+        column are rounded, missing cells in a column whose noisy count shows too few are
+        imputed), and rare or identifier-like values are merged into "(other)". The label is a
+        column named label, target, class, y or outcome, else the last column when it is
+        categorical or boolean. Small tables get coarse decisions (text-like kinds when unsure);
+        declare a schema where you know better.
         `dpsynth schema infer` is different: it reads the data without DP (a custodian's step).
 
         Examples:
