@@ -43,12 +43,24 @@ public class DpRangeTests
     [InlineData(-4e5, -1e5)]
     public void BoundsAdaptToTheScaleOfTheData(double lo, double hi)
     {
+        for (ulong seed = 1; seed <= 5; seed++) AssertBoundsFitTheData(lo, hi, seed);
+    }
+
+    private static void AssertBoundsFitTheData(double lo, double hi, ulong seed)
+    {
         var ledger = Ledger();
-        var encoder = (BinnedNumericEncoder)TableEncoder.Fit(Column(lo, hi), ContinuousX, Options(NumericTransform.Bins), ledger).Columns[0];
-        double min = encoder.Lower[0], max = encoder.Upper[^1], width = hi - lo;
-        // Inside the data's range (so synthetic values stay in it) and covering nearly all of it.
-        Assert.InRange(min, lo, lo + 0.05 * width);
-        Assert.InRange(max, hi - 0.05 * width, hi);
+        var table = Column(lo, hi, seed: (int)seed);
+        var encoder = TableEncoder.Fit(table, ContinuousX, Options(NumericTransform.Bins, seed), ledger);
+        var bins = (BinnedNumericEncoder)encoder.Columns[0];
+        double width = hi - lo;
+        // The bins cover nearly all of the data's range, at any scale ...
+        Assert.InRange(bins.Lower[0], lo - 0.1 * width, lo + 0.05 * width);
+        Assert.InRange(bins.Upper[^1], hi - 0.05 * width, hi + 0.1 * width);
+        // ... and what is sampled from them stays inside it (the 99 % target of the Adult acceptance run).
+        var rng = new Random(8);
+        var positions = Enumerable.Range(0, table.RowCount).Select(_ => (float)rng.NextDouble()).ToArray();
+        var decoded = ((NumericColumn)encoder.Decode(encoder.Encode(table), new DecodeOptions { BinPositions = positions }).Columns[0]).Values.ToArray();
+        Assert.True(decoded.Count(v => v < lo || v > hi) <= 0.01 * decoded.Length, $"{decoded.Count(v => v < lo || v > hi)} of {decoded.Length} outside [{lo}, {hi}]");
         Assert.Equal(["range of column x", "range ends of column x", "bounds of column x", "quantile grid of column x"], ledger.Stages.Select(s => s.Name));
     }
 
@@ -133,13 +145,36 @@ public class DpRangeTests
         var fallback = MagnitudeBuckets.ChooseRange(empty, 10);
         Assert.Equal((-4.0, -2.0), (MagnitudeBuckets.Edges(fallback.First).Lower, MagnitudeBuckets.Edges(fallback.Last).Upper));
 
-        // The end buckets are sharpened to 32nds where their parts hold enough values.
+        // The end buckets are trimmed by eighths from outside while the trimmed values stay confidently
+        // within the allowance (what the bounds clamp anyway): empty space goes, the data's tail stays.
         var refine = new RangeRefinement(first, last);
         var parts = new long[refine.Classes];
-        parts[refine.CountsOf([5.0, 5.0]).ToList().IndexOf(2)] = 200;   // 5 lies in the part [5, 5.125) of [4, 8)
-        parts[refine.CountsOf([29.0, 29.0]).ToList().IndexOf(2)] = 200; // 29 lies in the part [29, 29.5) of [16, 32)
-        Assert.Equal((5.0, 29.5), refine.Choose(parts, sigma: 10));
-        Assert.Equal((4.0, 32.0), refine.Choose(new long[refine.Classes], sigma: 10)); // nothing seen: the buckets' own edges
+        parts[refine.CountsOf([5.0, 5.0]).ToList().IndexOf(2)] = 200;   // 5 lies in the part [5, 5.5) of [4, 8)
+        parts[refine.CountsOf([29.0, 29.0]).ToList().IndexOf(2)] = 200; // 29 lies in the part [28, 30) of [16, 32)
+        Assert.Equal((5.0, 30.0, 1.0, 1.0), refine.Choose(parts, sigma: 1, allowance: 100));
+        // Trimmed parts that held values: the data runs on past the edge, no empty space is left inside.
+        var tail = (long[])parts.Clone();
+        tail[0] = 30;
+        Assert.Equal((5.0, 1.0), (refine.Choose(tail, sigma: 1, allowance: 40).Lower, refine.Choose(tail, sigma: 1, allowance: 40).LowMass));
+
+        // The base measure: a kept edge part sparser than its neighbour holds its values on the inner side.
+        var cells = refine.Cells(noisy, [0, 50, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], 1, 4.5, 32);
+        Assert.Equal((4.0, 4.5, 0L), cells[0]);
+        Assert.Equal((4.5, 4.875, 1L), cells[1]);   // the outer rest of [4.5, 5): an eighth of 200 per 0.5 fills 0.125
+        Assert.Equal((4.875, 5.0, 50L), cells[2]);
+        Assert.Equal((5.0, 5.5, 200L), cells[3]);
+        // No allowance: nothing trimmed, and the mass empty space may hold at each end says so.
+        Assert.Equal((4.0, 32.0, 3.0, 2.0), refine.Choose(parts, sigma: 1, allowance: 1));
+        var noisier = refine.Choose(parts, sigma: 45, allowance: 100); // noisier counts: fewer parts trimmed
+        Assert.Equal((4.5, 30.0), (noisier.Lower, noisier.Upper));
+
+        // The bounds' level rises with the empty-space mass an end may hold, and falls with ε·n.
+        Assert.Equal(0.005, RangeRefinement.BoundsLevel(epsilon: 1, values: 1e6, emptyMass: 100, floor: 0.005, ceiling: 0.1));
+        double thin = RangeRefinement.BoundsLevel(0.01, 30000, 10, 0.005, 0.1), thick = RangeRefinement.BoundsLevel(0.01, 30000, 5000, 0.005, 0.1);
+        Assert.True(thin < thick, $"{thin} < {thick}");
+        Assert.Equal(0.1, RangeRefinement.BoundsLevel(0.01, 100, 50000, 0.005, 0.1));
+        parts[refine.CountsOf([4.7]).ToList().IndexOf(1)] = 60;          // a thin tail at [4.5, 5): kept beyond the allowance
+        Assert.Equal(4.5, refine.Choose(parts, sigma: 1, allowance: 50).Lower);
     }
 
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

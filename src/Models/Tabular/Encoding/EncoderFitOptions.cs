@@ -29,7 +29,8 @@ public sealed record EncoderFitOptions
     /// The smallest quantile levels (p, 1 − p) taken as DP bounds of a numeric column without public
     /// bounds, so that outliers are clamped rather than stretch the range. The bounds are found
     /// inside the range a DP power-of-two histogram shows the values in (any scale, no declared
-    /// search range); p is raised where the budget is too small to tell the p-quantile from empty space.
+    /// search range); p is raised at an end where the budget is too small to tell the p-quantile
+    /// from the empty space the range may still hold there.
     /// </summary>
     public double BoundsLevel { get; init; } = 0.005;
 

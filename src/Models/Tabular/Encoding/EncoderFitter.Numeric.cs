@@ -6,16 +6,7 @@ namespace DpSynth.Models.Tabular;
 
 internal static partial class EncoderFitter
 {
-    /// <summary>
-    /// The exponential mechanism weighs an interval by its length times e^(−ε·|rank error|/2), so
-    /// empty space beside the data competes with the true quantile until ε·p·n/2 is several units.
-    /// The bounds' level p is raised to at least this / (ε·n̂) (n̂ from the range histogram), so that
-    /// empty space at rank distance p·n is down-weighted by e^(−4): the bounds then clip a little
-    /// more of the tails instead of landing outside the data.
-    /// </summary>
-    private const double BoundsSeparation = 8;
-
-    /// <summary>Largest bounds level the separation rule may raise p to (tiny tables or budgets).</summary>
+    /// <summary>Largest bounds level the empty-space rule may raise p to (tiny tables or budgets).</summary>
     private const double MaxBoundsLevel = 0.1;
 
     /// <summary>An integer column whose public range has at most K whole numbers: binned one bin per number, with no DP stage.</summary>
@@ -26,7 +17,11 @@ internal static partial class EncoderFitter
         o.Numeric == NumericTransform.Bins && c.Kind == ColumnKind.Integer && Math.Floor(hi) - Math.Ceiling(lo) + 1 <= o.QuantileSegments;
 
     /// <summary>The column's bounds, missing flag and decimals, with where each came from.</summary>
-    private sealed record NumericFacts(double Lower, double Upper, bool HasMissing, int? Decimals, string Provenance);
+    private sealed record NumericFacts(double Lower, double Upper, bool HasMissing, int? Decimals, string Provenance)
+    {
+        /// <summary>The base measure the quantile grid is weighed by (from the released range histograms), or null for length.</summary>
+        public PiecewiseMeasure? Prior { get; init; }
+    }
 
     private static ColumnEncoder FitNumeric(ColumnFit f, NumericColumn column)
     {
@@ -60,22 +55,26 @@ internal static partial class EncoderFitter
         // Always released, even when there is nothing to refine, so that the ledger's stages do not depend on the data.
         var parts = DpHistogram.ReleaseCounts(refinement.CountsOf(column.Values), refineSigma, f.Random, f.Ledger!, refineStage,
             $"histogram over {RangeRefinement.Parts} parts of each end bucket (discrete Gaussian)");
-        var (lower, upper) = refinement.Choose(parts, refineSigma);
+        string boundsStage = $"bounds of column {c.Name}";
+        double epsilon = f.Budget.QuantileEpsilon(PrivateStatistic.Bounds, 2);
+        // Trimming may take what the bounds would clamp with an average part's worth of empty space at the end.
+        double allowance = RangeRefinement.BoundsLevel(epsilon, count, count / RangeRefinement.Parts, o.BoundsLevel, MaxBoundsLevel) * count;
+        var (lower, upper, lowMass, highMass) = refinement.Choose(parts, refineSigma, allowance);
+        double low = RangeRefinement.BoundsLevel(epsilon, count, lowMass, o.BoundsLevel, MaxBoundsLevel);
+        double high = RangeRefinement.BoundsLevel(epsilon, count, highMass, o.BoundsLevel, MaxBoundsLevel);
         if (integer) (lower, upper) = (Math.Floor(lower), Math.Ceiling(upper));
         if (!(upper > lower)) upper = lower + 1; // a column of one value (e.g. all zeros): a unit range around it
 
-        string boundsStage = $"bounds of column {c.Name}";
-        double epsilon = f.Budget.QuantileEpsilon(PrivateStatistic.Bounds, 2);
-        double level = Math.Min(MaxBoundsLevel, Math.Max(o.BoundsLevel, BoundsSeparation / (epsilon * count)));
         double pad = integer ? 0.5 : 0;
-        var b = DpQuantiles.Release(Spread(NonMissing(column.Values), integer, f), [level, 1 - level], lower - pad, upper + pad, epsilon, f.Random, f.Ledger!, boundsStage);
+        var prior = RangePrior.Build(refinement.Cells(noisy, parts, refineSigma, lower, upper), integer, lower - pad, upper + pad);
+        var b = DpQuantiles.Release(Spread(NonMissing(column.Values), integer, f), [low, 1 - high], lower - pad, upper + pad, epsilon, f.Random, f.Ledger!, boundsStage, prior);
         double lo = Math.Min(b[0], b[1]), hi = Math.Max(b[0], b[1]);
         if (integer) (lo, hi) = (Math.Round(lo), Math.Round(hi));
         // Post-processing of the DP output: a collapsed range is widened so that the grid is valid.
         if (!(hi > lo)) hi = lo + (integer ? 1 : Math.Max(1e-9, Math.Abs(lo) * 1e-6));
-        provenance = $"DP range [{lower:R}, {upper:R}] from sign x power-of-two counts (ledger stages '{rangeStage}', '{refineStage}'), DP bounds at quantiles {level:0.####} and {1 - level:0.####} inside it (ledger stage '{boundsStage}')"
+        provenance = $"DP range [{lower:R}, {upper:R}] from sign x power-of-two counts (ledger stages '{rangeStage}', '{refineStage}'), DP bounds at quantiles {low:0.####} and {1 - high:0.####} inside it weighed by those counts (ledger stage '{boundsStage}')"
             + MissingProvenance(f, hasMissing, rangeStage) + provenance;
-        return new NumericFacts(lo, hi, hasMissing, decimals, provenance);
+        return new NumericFacts(lo, hi, hasMissing, decimals, provenance) { Prior = prior };
     }
 
     /// <summary>Decimals of a continuous column: declared, learnt from a DP histogram of decimals (<see cref="NoisyDecisions.Precision"/>), or none.</summary>
@@ -105,6 +104,10 @@ internal static partial class EncoderFitter
     private static double[] Spread(double[] values, bool integer, ColumnFit f) =>
         integer ? values.Select(v => v + f.Random.NextDouble() - 0.5).ToArray() : values;
 
+    /// <summary>The prior when it covers [a, b] with mass (a widened collapsed range may reach past it), else null (length weighs).</summary>
+    private static PiecewiseMeasure? Covering(PiecewiseMeasure? prior, double a, double b) =>
+        prior is not null && prior.Lower <= a && prior.Upper >= b && prior.Cumulative(b) > prior.Cumulative(a) ? prior : null;
+
     /// <summary>The value missing cells are encoded as when the DP count dropped the missing slot (post-processing of released knots).</summary>
     private static double? Imputed(ColumnFit f, NumericFacts facts, double middle) =>
         facts.HasMissing || !f.Options.DecideMissingFlags ? null : middle;
@@ -121,7 +124,7 @@ internal static partial class EncoderFitter
             int k = o.QuantileSegments;
             var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
             string stage = $"quantile grid of column {c.Name}";
-            var q = DpQuantiles.Release(values, levels, lo, hi, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage);
+            var q = DpQuantiles.Release(values, levels, lo, hi, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage, Covering(facts.Prior, lo, hi));
             // Sorting and clamping are post-processing: the released knots may come out of order.
             Array.Sort(q);
             grid = [lo, .. q.Select(x => Math.Clamp(x, lo, hi)), hi];
@@ -184,7 +187,9 @@ internal static partial class EncoderFitter
                 var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
                 string stage = $"quantile grid of column {c.Name}";
                 double pad = integer ? 0.5 : 0;
-                var q = DpQuantiles.Release(Spread(values, integer, f), levels, lo - pad, hi + pad, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage);
+                // A huge whole-number column binned as continuous is not spread, so its prior (laid out for spread values) is not used.
+                var prior = huge ? null : Covering(facts.Prior, lo - pad, hi + pad);
+                var q = DpQuantiles.Release(Spread(values, integer, f), levels, lo - pad, hi + pad, f.Budget!.QuantileEpsilon(PrivateStatistic.Grid, levels.Length), f.Random, f.Ledger!, stage, prior);
                 knots = [lo, .. q.Select(x => Math.Clamp(integer ? Math.Round(x) : x, lo, hi)), hi];
                 provenance += $"; bins from a DP quantile grid (ledger stage '{stage}')";
             }

@@ -45,15 +45,15 @@ internal sealed class PreprocessingBudget
 
     /// <summary>
     /// Relative ρ of each encoder stage. Category discovery and quantile grids carry most of what
-    /// the generator learns from preprocessing and get a full unit; the range histograms only have
-    /// to find the octaves (then the 32nds of the end octaves) holding data, and the bounds are only
-    /// two quantiles, so they get half each;
-    /// a boolean's spellings and a column's decimals are a handful of large counts.
+    /// the generator learns from preprocessing, and the bounds decide both tails of a numeric column
+    /// (what they clamp is lost to every sample): a full unit each. The range histograms only have to
+    /// find the octaves (then the eighths of the end octaves) holding data: half each. A boolean's
+    /// spellings and a column's decimals are a handful of large counts.
     /// </summary>
     public static double Weight(PrivateStatistic statistic) => statistic switch
     {
-        PrivateStatistic.Grid or PrivateStatistic.Discovery or PrivateStatistic.Counts => 1,
-        PrivateStatistic.Range or PrivateStatistic.RangeEnds or PrivateStatistic.Bounds or PrivateStatistic.Labels => 0.5,
+        PrivateStatistic.Grid or PrivateStatistic.Discovery or PrivateStatistic.Counts or PrivateStatistic.Bounds => 1,
+        PrivateStatistic.Range or PrivateStatistic.RangeEnds or PrivateStatistic.Labels => 0.5,
         PrivateStatistic.Precision => 0.25,
         _ => throw new ArgumentOutOfRangeException(nameof(statistic), statistic, "not an encoder stage"),
     };
