@@ -157,24 +157,14 @@ public class DpRangeTests
         tail[0] = 30;
         Assert.Equal((5.0, 1.0), (refine.Choose(tail, sigma: 1, allowance: 40).Lower, refine.Choose(tail, sigma: 1, allowance: 40).LowMass));
 
-        // The base measure: a kept edge part sparser than its neighbour holds its values on the inner side.
-        var cells = refine.Cells(noisy, [0, 50, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], 1, 4.5, 32);
-        Assert.Equal((4.0, 4.5, 0L), cells[0]);
-        Assert.Equal((4.5, 4.875, 1L), cells[1]);   // the outer rest of [4.5, 5): an eighth of 200 per 0.5 fills 0.125
-        Assert.Equal((4.875, 5.0, 50L), cells[2]);
-        Assert.Equal((5.0, 5.5, 200L), cells[3]);
-        // No allowance: nothing trimmed, and the mass empty space may hold at each end says so.
-        Assert.Equal((4.0, 32.0, 3.0, 2.0), refine.Choose(parts, sigma: 1, allowance: 1));
-        var noisier = refine.Choose(parts, sigma: 45, allowance: 100); // noisier counts: fewer parts trimmed
-        Assert.Equal((4.5, 30.0), (noisier.Lower, noisier.Upper));
-
-        // The bounds' level rises with the empty-space mass an end may hold, and falls with ε·n.
-        Assert.Equal(0.005, RangeRefinement.BoundsLevel(epsilon: 1, values: 1e6, emptyMass: 100, floor: 0.005, ceiling: 0.1));
-        double thin = RangeRefinement.BoundsLevel(0.01, 30000, 10, 0.005, 0.1), thick = RangeRefinement.BoundsLevel(0.01, 30000, 5000, 0.005, 0.1);
-        Assert.True(thin < thick, $"{thin} < {thick}");
-        Assert.Equal(0.1, RangeRefinement.BoundsLevel(0.01, 100, 50000, 0.005, 0.1));
-        parts[refine.CountsOf([4.7]).ToList().IndexOf(1)] = 60;          // a thin tail at [4.5, 5): kept beyond the allowance
-        Assert.Equal(4.5, refine.Choose(parts, sigma: 1, allowance: 50).Lower);
+        // The base measure: a kept edge part sparser than its neighbour holds its values on the inner side,
+        // and every cell weighs what its count shows beyond 2σ of noise.
+        var cells = refine.Cells(noisy, 10, [0, 50, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200], 1, 4.5, 32);
+        Assert.Equal((4.0, 4.5, 1.0), cells[0]);
+        Assert.Equal((4.5, 4.875, 1.0), cells[1]);   // the outer rest of [4.5, 5): at 200 per 0.5, 50 values fill 0.125
+        Assert.Equal((4.875, 5.0, 48.0), cells[2]);
+        Assert.Equal((5.0, 5.5, 198.0), cells[3]);
+        Assert.Equal((8.0, 16.0, 1.0), cells[9]);    // the bucket between: its count (0) is noise
     }
 
     private static double Gaussian(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

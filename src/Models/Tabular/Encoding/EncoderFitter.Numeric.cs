@@ -57,8 +57,8 @@ internal static partial class EncoderFitter
             $"histogram over {RangeRefinement.Parts} parts of each end bucket (discrete Gaussian)");
         string boundsStage = $"bounds of column {c.Name}";
         double epsilon = f.Budget.QuantileEpsilon(PrivateStatistic.Bounds, 2);
-        // Trimming may take what the bounds would clamp with an average part's worth of empty space at the end.
-        double allowance = RangeRefinement.BoundsLevel(epsilon, count, count / RangeRefinement.Parts, o.BoundsLevel, MaxBoundsLevel) * count;
+        // Trimming is for empty space: it may take no more values than the bounds clamp at the least.
+        double allowance = o.BoundsLevel * count;
         var (lower, upper, lowMass, highMass) = refinement.Choose(parts, refineSigma, allowance);
         double low = RangeRefinement.BoundsLevel(epsilon, count, lowMass, o.BoundsLevel, MaxBoundsLevel);
         double high = RangeRefinement.BoundsLevel(epsilon, count, highMass, o.BoundsLevel, MaxBoundsLevel);
@@ -66,7 +66,7 @@ internal static partial class EncoderFitter
         if (!(upper > lower)) upper = lower + 1; // a column of one value (e.g. all zeros): a unit range around it
 
         double pad = integer ? 0.5 : 0;
-        var prior = RangePrior.Build(refinement.Cells(noisy, parts, refineSigma, lower, upper), integer, lower - pad, upper + pad);
+        var prior = RangePrior.Build(refinement.Cells(noisy, rangeSigma, parts, refineSigma, lower, upper), integer, lower - pad, upper + pad);
         var b = DpQuantiles.Release(Spread(NonMissing(column.Values), integer, f), [low, 1 - high], lower - pad, upper + pad, epsilon, f.Random, f.Ledger!, boundsStage, prior);
         double lo = Math.Min(b[0], b[1]), hi = Math.Max(b[0], b[1]);
         if (integer) (lo, hi) = (Math.Round(lo), Math.Round(hi));

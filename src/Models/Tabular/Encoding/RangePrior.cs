@@ -5,7 +5,7 @@ namespace DpSynth.Models.Tabular;
 /// <summary>
 /// The base measure for a numeric column's DP quantiles, built from its released range histograms
 /// (post-processing): each cell — a part of an end bucket, or a whole bucket between them — weighs
-/// as many as its noisy count (at least 1), spread evenly over it. The exponential mechanism then
+/// what its noisy count shows beyond the noise (<see cref="RangeRefinement.Cells"/>), spread evenly over it. The exponential mechanism then
 /// weighs an interval by roughly how many values the histograms put there rather than by its
 /// length, so empty space beside or inside the data (a gap between a spike at 0 and the tail)
 /// stops attracting bounds and knots. Whole-number columns are spread over [v − ½, v + ½) before
@@ -15,13 +15,12 @@ namespace DpSynth.Models.Tabular;
 internal static class RangePrior
 {
     /// <summary>The measure over [<paramref name="from"/>, <paramref name="to"/>] (the mechanism's range), or null when the cells give none.</summary>
-    public static PiecewiseMeasure? Build(IEnumerable<(double Lower, double Upper, long Count)> cells, bool integer, double from, double to)
+    public static PiecewiseMeasure? Build(IEnumerable<(double Lower, double Upper, double Mass)> cells, bool integer, double from, double to)
     {
         var edges = new List<double>();
         var masses = new List<double>();
-        foreach (var (lower, upper, count) in cells)
+        foreach (var (lower, upper, mass) in cells)
         {
-            double mass = Math.Max(1, count);
             double lo, hi;
             if (integer)
             {

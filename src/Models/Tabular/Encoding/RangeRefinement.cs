@@ -19,8 +19,9 @@ internal sealed class RangeRefinement
     public const int Parts = 8;
 
     /// <summary>
-    /// Noise margin of the running count of trimmed values, in σ of that count: trimming more than
-    /// the allowance happens with probability about 2 % at each step, and then only slightly.
+    /// Noise margin, in σ, of the running count of trimmed values (trimming more than the allowance
+    /// happens with probability about 2 % at each step, and then only slightly), and of the noise a
+    /// cell's base-measure weight is shrunk by.
     /// </summary>
     public const double MarginSigmas = 2;
 
@@ -60,7 +61,7 @@ internal sealed class RangeRefinement
     /// <param name="allowance">How many values each end may lose to trimming (p·n̂, what the bounds clamp anyway).</param>
     /// <returns>
     /// The range, and for each end the noisy mass (each part at least 1) of the kept parts from the
-    /// outside up to the first that clearly holds values (≥ <see cref="MarginSigmas"/>·σ): an upper
+    /// outside up to the first that clearly holds values (≥ <see cref="ClearSigmas"/>·σ): an upper
     /// bound on what empty space inside the range weighs there, for <see cref="BoundsLevel"/>.
     /// </returns>
     public (double Lower, double Upper, double LowMass, double HighMass) Choose(IReadOnlyList<long> noisy, double sigma, double allowance)
@@ -85,9 +86,11 @@ internal sealed class RangeRefinement
 
     /// <summary>
     /// Mass empty space may hold at one end under the base measure of <see cref="Cells"/>: none
-    /// when the trimmed parts clearly held values (the data runs on past the kept edge); else the
-    /// kept parts from the outside that look empty (below <see cref="MarginSigmas"/>·σ), and one for
-    /// the outer rest of the first that clearly holds values (whose count sits on its inner side).
+    /// when the trimmed parts clearly held values (the data runs on past the kept edge); else one
+    /// for each kept part, from the outside up to the first that clearly holds values, whose count
+    /// the noise explains (below <see cref="MarginSigmas"/>·σ: weight 1), and one for the outer rest
+    /// of that first part (whose count sits on its inner side). Parts above the noise are taken to
+    /// hold values: an empty one gets there with probability 2 %, and then weighs a fraction of σ.
     /// </summary>
     private static double EdgeMass(Func<int, long> countFromOutside, int trimmed, double sigma)
     {
@@ -98,8 +101,8 @@ internal sealed class RangeRefinement
         for (int j = trimmed; j < Parts; j++)
         {
             long count = countFromOutside(j);
-            if (count >= MarginSigmas * sigma) return mass + 1;
-            mass += Math.Max(1, count);
+            if (Clear(count, sigma)) return mass + 1;
+            if (count < MarginSigmas * sigma) mass += 1;
         }
         return Math.Max(1, mass);
     }
@@ -129,55 +132,69 @@ internal sealed class RangeRefinement
     }
 
     /// <summary>
-    /// The value cells between the two end buckets with their released counts, ascending: the
-    /// parts of the end buckets and the whole buckets between them (exact zero as a point). At each
-    /// end of the kept range [<paramref name="keptLower"/>, <paramref name="keptUpper"/>], the first
-    /// cell that clearly holds values (≥ <see cref="MarginSigmas"/>·σ of the parts' noise) is split
-    /// when it is sparser than its inner neighbour:
-    /// its values are taken to fill only the inner width they would take at the neighbour's density,
-    /// and its outer rest counts 1 — where a column stops inside a part, the
-    /// empty rest of that part then weighs next to nothing.
+    /// The base-measure cells between the two end buckets, ascending: the parts of the end buckets
+    /// and the whole buckets between them (exact zero as a point), each weighing its noisy count
+    /// less <see cref="MarginSigmas"/>·σ (at least 1), so that a cell the noise could explain weighs
+    /// next to nothing. At each end of the kept range [<paramref name="keptLower"/>, <paramref name="keptUpper"/>],
+    /// the first cell that clearly holds values is split when it is sparser than its inner
+    /// neighbour: its values are taken to fill only the inner width they would take at the
+    /// neighbour's density, and its outer rest weighs 1 — where a column stops inside a part, the
+    /// empty rest of that part then weighs next to nothing too.
     /// </summary>
-    public List<(double Lower, double Upper, long Count)> Cells(IReadOnlyList<long> noisyBuckets, IReadOnlyList<long> noisyParts, double sigma, double keptLower, double keptUpper)
+    public List<(double Lower, double Upper, double Mass)> Cells(IReadOnlyList<long> noisyBuckets, double bucketSigma,
+        IReadOnlyList<long> noisyParts, double partSigma, double keptLower, double keptUpper)
     {
-        var cells = new List<(double Lower, double Upper, long Count)>();
+        var cells = new List<(double Lower, double Upper, long Count, double Sigma)>();
         for (int b = _first; b <= _last; b++)
         {
-            if (b == MagnitudeBuckets.Zero) { cells.Add((0, 0, noisyBuckets[b])); continue; }
+            if (b == MagnitudeBuckets.Zero) { cells.Add((0, 0, noisyBuckets[b], bucketSigma)); continue; }
             if (b != _first && b != _last)
             {
                 var (lo, hi) = MagnitudeBuckets.Edges(b);
-                cells.Add((lo, hi, noisyBuckets[b]));
+                cells.Add((lo, hi, noisyBuckets[b], bucketSigma));
                 continue;
             }
             int offset = b == _first ? 0 : Parts;
             for (int j = 0; j < Parts; j++)
             {
                 var (lo, hi) = PartEdges(b, j);
-                cells.Add((lo, hi, noisyParts[offset + j]));
+                cells.Add((lo, hi, noisyParts[offset + j], partSigma));
             }
         }
-        double clear = MarginSigmas * sigma;
-        int low = cells.FindIndex(c => c.Upper > keptLower && c.Upper > c.Lower && c.Count >= clear);
-        int high = cells.FindLastIndex(c => c.Lower < keptUpper && c.Upper > c.Lower && c.Count >= clear);
+        int low = cells.FindIndex(c => c.Upper > keptLower && c.Upper > c.Lower && Clear(c.Count, c.Sigma));
+        int high = cells.FindLastIndex(c => c.Lower < keptUpper && c.Upper > c.Lower && Clear(c.Count, c.Sigma));
         // The high end first, so that a split at the low end does not shift its index.
         if (high > 0 && high != low) SplitTowards(cells, high, high - 1);
         if (low >= 0 && low + 1 < cells.Count && low != high) SplitTowards(cells, low, low + 1);
-        return cells;
+        return cells.Select(c => (c.Lower, c.Upper, Weight(c.Count, c.Sigma))).ToList();
     }
 
+    /// <summary>
+    /// Whether a cell clearly holds values: its count is beyond <see cref="ClearSigmas"/>·σ, which
+    /// an empty cell reaches with probability 3·10⁻⁵, so the data's edge is not placed on noise.
+    /// </summary>
+    private static bool Clear(long count, double sigma) => count >= ClearSigmas * sigma;
+
+    /// <summary>Noise margin, in σ, beyond which a cell's count shows that it holds values.</summary>
+    public const double ClearSigmas = 4;
+
+    /// <summary>Base-measure weight of a cell with a noisy count: what the noise cannot explain, at least 1.</summary>
+    private static double Weight(long count, double sigma) => Math.Max(1, count - MarginSigmas * sigma);
+
     /// <summary>Splits cell <paramref name="edge"/> when it is sparser than its neighbour: its count moves to the side facing the neighbour (no split when the values would fill it).</summary>
-    private static void SplitTowards(List<(double Lower, double Upper, long Count)> cells, int edge, int neighbour)
+    private static void SplitTowards(List<(double Lower, double Upper, long Count, double Sigma)> cells, int edge, int neighbour)
     {
-        var (lo, hi, count) = cells[edge];
-        var (nextLo, nextHi, next) = cells[neighbour];
+        var (lo, hi, count, sigma) = cells[edge];
+        var (nextLo, nextHi, next, _) = cells[neighbour];
         if (!(count >= 1 && next >= 1 && nextHi > nextLo)) return;
         // The width the part's values fill at the neighbour's density (neighbours may be parts of different octaves).
         double filled = count * (nextHi - nextLo) / next;
         bool inward = neighbour > edge;
         double cut = inward ? hi - filled : lo + filled;
         if (!(cut > lo && cut < hi)) return;
-        (double, double, long) outer = inward ? (lo, cut, 1L) : (cut, hi, 1L), inner = inward ? (cut, hi, count) : (lo, cut, count);
+        // The outer rest gets a count that weighs 1.
+        long empty = (long)Math.Ceiling(MarginSigmas * sigma);
+        (double, double, long, double) outer = inward ? (lo, cut, empty, sigma) : (cut, hi, empty, sigma), inner = inward ? (cut, hi, count, sigma) : (lo, cut, count, sigma);
         cells[edge] = inward ? outer : inner;
         cells.Insert(edge + 1, inward ? inner : outer);
     }
