@@ -1,4 +1,5 @@
 using DpSynth.Kernels.Simd;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
@@ -42,13 +43,21 @@ public sealed class TableDiffusionWithoutSchemaTests
         Assert.Equal(ColumnKind.Categorical, s.Find("centre")!.Kind);
         Assert.All(s.Columns, c => Assert.False(c.Missing)); // no missing cells: the DP counts dropped every missing slot
 
-        var sample = model.Sample(backend, new SampleRequest(500, Seed: 1)).Single();
+        var sample = model.Sample(new SampleRequest(500, Seed: 1), backend).Single();
         Assert.Equal(names, sample.Columns.Select(c => c.Name));
         var ages = ((NumericColumn)sample.Find("age")!).Values.ToArray();
         Assert.All(ages, a => Assert.Equal(Math.Round(a, 1), a));
         Assert.All(ages, a => Assert.InRange(a, 18, 95));
         Assert.Contains(ages, a => a != Math.Round(a));
         Assert.All(Enumerable.Range(0, 500), r => Assert.Contains(((CategoricalColumn)sample.Find("smoker")!).ValueAt(r), new[] { "false", "true" }));
+
+        // Through the registry: a null schema is inferred by generators that can, and refused by the others before any value is read.
+        var registryModel = GeneratorRegistry.Get("tablediffusion").Fit(untyped, null,
+            new FitRequest { Epsilon = 4, Delta = 1e-5, Seed = 4, Settings = GeneratorSettings.Parse(["epochs=1"]) }, backend);
+        Assert.Equal(names, registryModel.Schema.Columns.Select(c => c.Name));
+        var dpvi = GeneratorRegistry.Get("dpvi");
+        Assert.False(dpvi.InfersSchemaWithDp);
+        Assert.Contains("needs a schema", Assert.Throws<ArgumentException>(() => dpvi.Fit(untyped, null, new FitRequest { Epsilon = 4, Delta = 1e-5 }, null)).Message);
 
         // The saved schema is valid JSON a user could pass back with --schema.
         Assert.Equal(TableSchemaJson.ToJson(s), TableSchemaJson.ToJson(TableSchemaJson.Parse(TableSchemaJson.ToJson(s), "m")));
