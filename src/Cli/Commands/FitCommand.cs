@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators.DpWgan;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Training;
@@ -36,8 +37,8 @@ internal static class FitCommand
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
-        var model = new Option<string>("--model") { Description = "Generator: tablediffusion.", DefaultValueFactory = _ => TableDiffusionModel.Kind };
-        model.AcceptOnlyFromAmong(TableDiffusionModel.Kind);
+        var model = new Option<string>("--model") { Description = "Generator: tablediffusion or dpwgan (the GAN baseline; --preset does not apply).", DefaultValueFactory = _ => TableDiffusionModel.Kind };
+        model.AcceptOnlyFromAmong(TableDiffusionModel.Kind, DpWganModel.Kind);
         var preset = new Option<string>("--preset")
         {
             Description = "Hyper-parameter preset: default (x0-prediction with cross-entropy on categories, step input, re-noising reverse process) or paper (Truda 2023).",
@@ -54,6 +55,7 @@ internal static class FitCommand
         {
             var clock = Stopwatch.StartNew();
             var config = parse.InvocationConfiguration;
+            if (parse.GetValue(model) == DpWganModel.Kind) return FitWgan(parse, clock, data, schemaPath, epsilon, delta, epochs, device, seed, output);
             var options = TableDiffusionOptions.FromPreset(parse.GetValue(preset)!);
             if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
             var request = new TableDiffusionFitRequest
@@ -83,6 +85,36 @@ internal static class FitCommand
         return command;
     }
 
+    // Until the generator registry lands (issue #12 item 1), DP-WGAN is wired here by hand.
+    private static int FitWgan(ParseResult parse, Stopwatch clock, Argument<string> data, Option<string?> schemaPath, Option<double?> epsilon,
+        Option<double?> delta, Option<double?> epochs, Option<string> device, Option<long?> seed, Option<string> output)
+    {
+        var config = parse.InvocationConfiguration;
+        var options = DpWganOptions.Default;
+        if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
+        var request = new DpWganFitRequest
+        {
+            Epsilon = parse.GetValue(epsilon)!.Value,
+            Delta = parse.GetValue(delta) ?? 1e-5,
+            Options = options,
+            Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
+            SchemaFile = parse.GetValue(schemaPath) ?? "inferred schema",
+        };
+        request.Validate(); // refuse a bad budget before any private data is read
+        string path = parse.GetValue(data)!;
+        if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
+        var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
+        using var backend = BackendFactory.Create(parse.GetValue(device)!);
+        var fitted = DpWganFitter.Fit(table, schema, request, backend, new LineProgress(config.Error));
+        string outPath = parse.GetValue(output)!;
+        try { fitted.Save(outPath); }
+        catch (IOException ex) { throw new CliInputException($"{outPath}: cannot write the model file ({ex.Message})"); }
+        var t = fitted.Summary!;
+        config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fitted {DpWganModel.Kind}: epsilon {t.TotalEpsilon:0.####} at delta {request.Delta:R} (preprocessing {t.PreprocessingEpsilon:0.####}, training {t.TrainingEpsilon:0.####}); sigma {t.NoiseMultiplier:0.###}, {t.CriticSteps} critic steps, {t.GeneratorSteps} generator steps; {backend.Name}; {clock.Elapsed.TotalSeconds:0.0} s"));
+        config.Output.WriteLine($"wrote {outPath}");
+        return 0;
+    }
 
     /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>
     internal sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>

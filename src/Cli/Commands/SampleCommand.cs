@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators.DpWgan;
 using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.ModelFiles;
 using DpSynth.Models.Tabular;
 
 namespace DpSynth.Cli.Commands;
@@ -47,10 +49,13 @@ internal static class SampleCommand
             TableFileType.FromExtension(outPath); // refuse an unknown output format before any work
             string path = parse.GetValue(modelPath)!;
             // A bad file is refused with one line, exit 2. Sampling is post-processing: the ledger is not read.
-            var model = TableDiffusionModel.Load(path, readLedger: false);
+            // Until the generator registry lands (issue #12 item 1), the kind is dispatched here by hand.
+            bool wgan = ModelFile.ReadManifest(path).ModelKind == DpWganModel.Kind;
+            var wganModel = wgan ? DpWganModel.Load(path, readLedger: false) : null;
+            var model = wgan ? null : TableDiffusionModel.Load(path, readLedger: false);
             using var backend = BackendFactory.Create(parse.GetValue(device)!);
             long written;
-            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request))); }
+            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(wganModel?.Sample(backend, request) ?? model!.Sample(backend, request))); }
             catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

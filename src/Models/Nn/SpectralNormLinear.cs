@@ -31,8 +31,9 @@ public sealed class SpectralNormLinear : Linear
     /// <param name="outputs">Output width.</param>
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
-    public SpectralNormLinear(int inputs, int outputs, Activation activation = Activation.None, bool bias = true)
-        : base(inputs, outputs, activation, bias)
+    /// <param name="activationParameter">LeakyReLU slope.</param>
+    public SpectralNormLinear(int inputs, int outputs, Activation activation = Activation.None, bool bias = true, float activationParameter = 0.01f)
+        : base(inputs, outputs, activation, bias, activationParameter)
     {
     }
 
