@@ -57,6 +57,12 @@ public sealed record DpWganOptions
     /// <summary>Per-example clip norm of the critic's gradient on a real row.</summary>
     public float ClipNorm { get; init; } = 1f;
 
+    /// <summary>
+    /// Temperature τ of the generator's Gumbel-softmax head in training (CTGAN's 0.2); 0 trains on
+    /// the plain softmax. Sampling always draws categories from the plain softmax.
+    /// </summary>
+    public float GumbelTemperature { get; init; } = 0.2f;
+
     /// <summary>Whether sampled categories are drawn from the generator's softmax (true) or taken by argmax.</summary>
     public bool SampleCategories { get; init; } = true;
 
@@ -72,6 +78,7 @@ public sealed record DpWganOptions
         if (CriticStepsPerGeneratorStep < 1) throw new ArgumentException($"critic steps per generator step must be at least 1, got {CriticStepsPerGeneratorStep}");
         if (!(CriticLearningRate > 0) || !(GeneratorLearningRate > 0)) throw new ArgumentException("learning rates must be positive");
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException("Adam betas must be in [0, 1)");
+        if (!(GumbelTemperature >= 0) || float.IsInfinity(GumbelTemperature)) throw new ArgumentException($"the Gumbel temperature must be finite and non-negative, got {GumbelTemperature}");
         if (!(ClipNorm > 0) || float.IsInfinity(ClipNorm)) throw new ArgumentException($"clip norm must be positive and finite, got {ClipNorm}");
     }
 

@@ -27,6 +27,9 @@ public sealed class DpWganTraining : IDisposable
     /// <summary>Stream id of the latents of generator steps.</summary>
     public const ulong GeneratorLatentStream = 0x5747414E47454E52UL; // "WGANGENR"
 
+    /// <summary>Stream id of the Gumbel noise of the generator's training head (tag 2s: critic step s; 2g + 1: generator step g).</summary>
+    public const ulong GumbelStream = 0x5747414E47554D42UL; // "WGANGUMB"
+
     private readonly DpWganOptions _options;
     private readonly GeneratorRunner _generator;
     private readonly Optimizer _generatorOptimizer;
@@ -53,12 +56,12 @@ public sealed class DpWganTraining : IDisposable
         // Generated batches have the public expected batch size (capped by the step's buffers, which
         // only bind when the whole table is smaller than a batch), not q·N: nothing here reads N.
         GeneratedBatch = Math.Min(options.ExpectedBatchSize, Critic.Network.MaxRows);
-        _generator = new GeneratorRunner(backend, DpWganNetworks.Generator(encoded.Width, encoded.SoftmaxSpans, options), GeneratedBatch,
-            Critic.Network.Workers, Critic.Plan.InitSeed ^ 0x47454E52);
-        _generatorOptimizer = new AdamOptimizer(new AdamParameters(LearningRate: options.GeneratorLearningRate, Beta1: options.Beta1, Beta2: options.Beta2));
-        _generatorOptimizer.Bind(_generator.Network.Parameters);
         _criticLatents = critic.Seed is ulong s ? NoiseKey.FromSeed(s, CriticLatentStream) : NoiseKey.CreateSecure(CriticLatentStream);
         _generatorLatents = _criticLatents.WithStream(GeneratorLatentStream);
+        _generator = new GeneratorRunner(backend, DpWganNetworks.Generator(encoded.Width, encoded.SoftmaxSpans, options, _criticLatents.WithStream(GumbelStream)),
+            GeneratedBatch, Critic.Network.Workers, Critic.Plan.InitSeed ^ 0x47454E52);
+        _generatorOptimizer = new AdamOptimizer(new AdamParameters(LearningRate: options.GeneratorLearningRate, Beta1: options.Beta1, Beta2: options.Beta2));
+        _generatorOptimizer.Bind(_generator.Network.Parameters);
         // The generator minimises −E[f(G(z))]: each row's score gradient is −1/m.
         _scoreGradient = backend.Allocate(GeneratedBatch, 1);
         backend.Fill(_scoreGradient, -1f / GeneratedBatch);
@@ -112,7 +115,7 @@ public sealed class DpWganTraining : IDisposable
         generator.PrepareStep(training: true);
         RowPartition.For(m, _flopsPerRow, GeneratorRunner.ParallelMinFlops, (worker, start, count) =>
         {
-            var g = new BatchPass(start, count, 1, worker, training: true, GradientMode.Direct, generator.WorkerGradient(worker));
+            var g = new BatchPass(start, count, 1, worker, training: true, GradientMode.Direct, generator.WorkerGradient(worker), 2 * GeneratorSteps + 1);
             var rows = generator.Forward(g.Slice(latent), g);
             var c = new BatchPass(start, count, 1, worker, training: false, GradientMode.Direct, null);
             critic.Forward(rows, c);
@@ -132,14 +135,11 @@ public sealed class DpWganTraining : IDisposable
         GeneratorSteps++;
     }
 
-    /// <summary>The generator's rows for latent rows firstRow.. of <paramref name="key"/> (inference; a view valid until the next call).</summary>
-    public Tensor Generate(NoiseKey key, ulong firstRow, int rows) => _generator.Generate(key, firstRow, rows);
+    /// <summary>The rows the critic compares with real ones in critic step <paramref name="step"/> (as the current generator makes them; a view valid until the next call).</summary>
+    public Tensor CriticStepRows(long step) => _generator.Generate(_criticLatents, (ulong)step * (ulong)GeneratedBatch, GeneratedBatch, 2 * step);
 
-    /// <summary>The rows the critic compares with real ones in critic step <paramref name="step"/>.</summary>
-    public Tensor CriticStepRows(long step) => Generate(_criticLatents, (ulong)step * (ulong)GeneratedBatch, GeneratedBatch);
-
-    /// <summary>The rows of generator step <paramref name="step"/> (as the current generator makes them).</summary>
-    public Tensor GeneratorStepRows(long step) => Generate(_generatorLatents, (ulong)step * (ulong)GeneratedBatch, GeneratedBatch);
+    /// <summary>The rows of generator step <paramref name="step"/> (as the current generator makes them; a view valid until the next call).</summary>
+    public Tensor GeneratorStepRows(long step) => _generator.Generate(_generatorLatents, (ulong)step * (ulong)GeneratedBatch, GeneratedBatch, 2 * step + 1);
 
     /// <summary>Copies the generator's flat parameter vector to the host.</summary>
     public float[] GeneratorParameters()

@@ -53,17 +53,17 @@ internal sealed class GeneratorRunner : IDisposable
     }
 
     /// <summary>
-    /// The generator's rows for global rows firstRow..firstRow + rows − 1 (inference): a view valid
-    /// until the next call.
+    /// The generator's rows for global rows firstRow..firstRow + rows − 1 (no gradients): a view
+    /// valid until the next call. <paramref name="tag"/> addresses the head's own noise (Gumbel), if any.
     /// </summary>
-    public Tensor Generate(NoiseKey key, ulong firstRow, int rows)
+    public Tensor Generate(NoiseKey key, ulong firstRow, int rows, long tag = 0)
     {
         var latent = LoadLatents(key, firstRow, rows);
         var output = _rows.SliceRows(0, rows);
         Network.PrepareStep(training: false);
         RowPartition.For(rows, FlopsPerRow, ParallelMinFlops, (worker, start, count) =>
         {
-            var pass = new BatchPass(start, count, 1, worker, training: false, GradientMode.Direct, null);
+            var pass = new BatchPass(start, count, 1, worker, training: false, GradientMode.Direct, null, tag);
             var y = Network.Forward(pass.Slice(latent), pass);
             Network.Backend.Copy(y, output.SliceRows(start, count));
         }, Network.Workers);
