@@ -78,6 +78,47 @@ public sealed class DpWganTrainingTests
     }
 
     [Fact]
+    public void CriticLossFallsAsARealRowsScoreRisesAndRisesWithAGeneratedRowsScore()
+    {
+        // Per row the loss is t·f: d/df = t, negative on real rows (the critic raises their score)
+        // and positive on generated ones (it lowers theirs); the gradient is scaled like the loss.
+        using var backend = new SimdBackend();
+        var f = backend.Allocate(2, 1);
+        var t = backend.Allocate(2, 1);
+        var dF = backend.Allocate(2, 1);
+        var rowLoss = backend.Allocate(2, 1);
+        backend.Upload([0.7f, -0.4f], f);
+        backend.Upload([CriticLoss.RealTarget, 2f], t);
+        float mean = new CriticLoss().Evaluate(backend, f, t, dF, rowLoss, 0.5f);
+        var loss = new float[2];
+        var gradient = new float[2];
+        backend.Download(rowLoss, loss);
+        backend.Download(dF, gradient);
+        Assert.Equal([-0.7f, -0.8f], loss);
+        Assert.Equal([-0.5f, 1f], gradient);
+        Assert.Equal(-0.75f, mean, 6);
+        Assert.True(CriticLoss.RealTarget < 0);
+    }
+
+    [Fact]
+    public void CriticStepsWidenTheGapOverManySteps()
+    {
+        // Against a fixed generator the critic's gap E[f(real)] − E[f(fake)] must grow steadily;
+        // with a flipped sign on either term it would not.
+        using var backend = new SimdBackend();
+        var table = Encoded(200, 7);
+        using var run = new DpWganTraining(backend, table, Small with { CriticLearningRate = 3e-3f }, NonPrivate(200), null);
+        using var real = Upload(backend, table).Storage;
+        var generated = backend.Allocate(run.GeneratedBatch, table.Width);
+        backend.Copy(run.CriticStepRows(1000), generated);
+        double before = MeanScore(run.Critic.Network, real.View(200, 7)) - MeanScore(run.Critic.Network, generated);
+        run.RunCriticSteps(30);
+        double after = MeanScore(run.Critic.Network, real.View(200, 7)) - MeanScore(run.Critic.Network, generated);
+        Assert.True(after > before + 0.05, $"30 critic steps should widen E[f(real)] − E[f(fake)]: {before} → {after}");
+        generated.Storage.Dispose();
+    }
+
+    [Fact]
     public void GeneratorStepRaisesTheCriticsScoreOfItsRows()
     {
         // Minimising −E[f(G(z))]: the step's own latents must score higher after it.
