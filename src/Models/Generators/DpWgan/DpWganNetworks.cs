@@ -51,9 +51,7 @@ public static class DpWganNetworks
         }
         layers.Add(new Linear(inputs, width));
         if (spans.Count > 0)
-            layers.Add(gumbelKey is not null && options.GumbelTemperature > 0
-                ? new GumbelSoftmax(width, spans, options.GumbelTemperature, gumbelKey)
-                : new SpanSoftmax(width, spans));
+            layers.Add(new SpanSoftmax(width, spans, options.GumbelTemperature > 0 ? gumbelKey : null, options.GumbelTemperature));
         return layers.ToArray();
     }
 }

@@ -13,38 +13,15 @@ using DpSynth.Privacy.Randomness;
 namespace DpSynth.Models.Generators.TableDiffusion;
 
 /// <summary>The privacy budget and run settings of one TableDiffusion fit.</summary>
-public sealed record TableDiffusionFitRequest
+public sealed record TableDiffusionFitRequest : EncodedFitRequest
 {
-    /// <summary>Total ε of the fit (preprocessing and training together).</summary>
-    public required double Epsilon { get; init; }
-
-    /// <summary>δ of the guarantee — the user's choice, never derived from the row count.</summary>
-    public required double Delta { get; init; }
-
-    /// <summary>Share of ε offered to the encoder's private statistics (bounds, quantile grids, category discovery); unused when everything is public.</summary>
-    public double PreprocessingShare { get; init; } = 0.2;
-
-    /// <summary>
-    /// Public range within which bounds of numeric columns without public bounds are estimated with
-    /// DP. A declared constant, never read from the data.
-    /// </summary>
-    public (double Min, double Max) SearchRange { get; init; } = (-1e6, 1e6);
-
     /// <summary>Hyper-parameters (the paper preset by default).</summary>
     public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
 
-    /// <summary>Seed for every random choice (reproducible, recorded as not secure); null uses the OS CSPRNG.</summary>
-    public ulong? Seed { get; init; }
-
-    /// <summary>Name of the schema file, for refusals.</summary>
-    public string SchemaFile { get; init; } = "schema";
-
-    /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
-    public void Validate()
+    /// <summary>Checks the budget and the hyper-parameters; throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public override void Validate()
     {
-        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) throw new ArgumentException($"epsilon must be positive and finite, got {Epsilon.ToString(CultureInfo.InvariantCulture)}");
-        if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"delta must be in (0, 1), got {Delta.ToString(CultureInfo.InvariantCulture)}");
-        if (!(PreprocessingShare >= 0 && PreprocessingShare < 1)) throw new ArgumentException($"the preprocessing share must be in [0, 1), got {PreprocessingShare.ToString(CultureInfo.InvariantCulture)}");
+        base.Validate();
         Options.Validate();
     }
 }
@@ -73,18 +50,7 @@ public static class TableDiffusionFitter
         request.Validate();
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows, got {table.RowCount}");
-        var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
-        var ledger = new PrivacyLedger(new PrivacyBudget(request.Epsilon, request.Delta), randomness);
-
-        var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
-        {
-            Numeric = options.NumericEncoding,
-            Epsilon = request.Epsilon * request.PreprocessingShare,
-            SearchRange = request.SearchRange,
-            Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
-            SchemaFile = request.SchemaFile,
-        }, ledger);
-        var encoded = encoder.Encode(table);
+        var (ledger, encoder, encoded) = PrivateEncoding.Fit(table, schema, options.NumericEncoding, request);
 
         float[]? marginals = null;
         if (options.MarginalsShare > 0 && encoder.SoftmaxSpans.Count > 0)

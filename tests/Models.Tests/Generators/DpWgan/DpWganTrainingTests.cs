@@ -226,6 +226,35 @@ public sealed class DpWganTrainingTests
     }
 
     [Fact]
+    public void GumbelHeadDrawsNearlyOneHotRowsWithTheSoftmaxFrequencies()
+    {
+        // With equal logits every category of a span is drawn equally often; at τ = 0.2 a row's
+        // largest entry is close to 1. Columns outside the spans pass through.
+        using var backend = new SimdBackend();
+        var spans = new ColumnSpans([(0, 3), (4, 2)]);
+        using var net = new Network(backend, [new SpanSoftmax(6, spans, DpSynth.Kernels.Random.NoiseKey.FromSeed(8), 0.2f)], 3000);
+        var x = new float[3000 * 6];
+        for (int r = 0; r < 3000; r++) x[r * 6 + 3] = 0.25f;
+        using var input = backend.Allocate(3000, 6).Storage;
+        backend.Upload(x, input.View(3000, 6));
+        var y = new float[x.Length];
+        backend.Download(net.Forward(input.View(3000, 6), new BatchPass(0, 3000, 1, 0, training: true, GradientMode.Direct, null, randomTag: 1)), y);
+        var wins = new int[3];
+        double peak = 0;
+        for (int r = 0; r < 3000; r++)
+        {
+            var row = y.AsSpan(r * 6, 6);
+            int best = row[..3].IndexOf(MathF.Max(row[0], MathF.Max(row[1], row[2])));
+            wins[best]++;
+            peak += row[best];
+            Assert.Equal(0.25f, row[3]);
+            Assert.Equal(1f, row[4] + row[5], 5);
+        }
+        Assert.All(wins, w => Assert.InRange(w, 900, 1100));
+        Assert.True(peak / 3000 > 0.85, $"Gumbel-softmax rows at τ = 0.2 should be nearly one-hot, mean peak {peak / 3000}");
+    }
+
+    [Fact]
     public void GeneratorStepReadsNoRealRow()
     {
         // Two runs with the same seed on different private tables, before any critic step: their
