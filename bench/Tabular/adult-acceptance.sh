@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue #7 acceptance run on UCI Adult: fit / sample / evaluate at epsilon 1, delta 1e-5, for
 # several seeds; prints one summary line per seed and writes everything under OUT.
-#   bench/Tabular/adult-acceptance.sh [DATA_DIR] [OUT] [SEEDS...]
+#   [MODEL=dpwgan] [PRESET=paper] bench/Tabular/adult-acceptance.sh [DATA_DIR] [OUT] [SEEDS...]
 # DATA_DIR holds adult_train.csv and adult_test.csv (default ../shared/data). The schema beside
 # this script declares only bounds that are public knowledge about the census extract (ages 17..90
 # top-coded, hours 1..99, capital-gain top-coded at 99999, round caps elsewhere); every category
@@ -15,6 +15,8 @@ shift $(( $# > 2 ? 2 : $# )) || true
 seeds=("${@:-1 2 3}")
 [ ${#seeds[@]} -eq 1 ] && read -r -a seeds <<< "${seeds[0]}"
 preset="${PRESET:-default}"
+model="${MODEL:-tablediffusion}" # MODEL=dpwgan runs the GAN baseline (PRESET does not apply to it)
+[ "$model" = tablediffusion ] && tag="$preset" && extra=(--preset "$preset") || { tag="$model"; extra=(--model "$model"); }
 mkdir -p "$out"
 dotnet build "$root/src/Cli" -c Release -o "$out/bin" >/dev/null
 dpsynth="$out/bin/dpsynth"
@@ -23,12 +25,12 @@ timed() { # timed LABEL command...: runs it, prints LABEL wall seconds and peak 
   if [ -x /usr/bin/time ]; then /usr/bin/time -f "$label %e s, peak RSS %M KB" "$@"; else local t0=$(date +%s.%N); "$@"; echo "$label $(echo "$(date +%s.%N) - $t0" | bc) s"; fi
 }
 for s in "${seeds[@]}"; do
-  m="$out/adult-$preset-$s.dpsynth"; syn="$out/adult-$preset-$s.csv"
-  timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" --schema "$here/adult.schema.json" --preset "$preset" \
+  m="$out/adult-$tag-$s.dpsynth"; syn="$out/adult-$tag-$s.csv"
+  timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" --schema "$here/adult.schema.json" "${extra[@]}" \
     --epsilon 1 --delta 1e-5 --seed "$s" -o "$m" 2>&1 | grep -v "^fit: step"
   timed "seed $s sample:" "$dpsynth" sample "$m" --rows 32561 --seed "$s" -o "$syn" 2>&1
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \
-    --schema "$here/adult.schema.json" --json > "$out/adult-$preset-$s.json"
+    --schema "$here/adult.schema.json" --json > "$out/adult-$tag-$s.json"
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \
     --schema "$here/adult.schema.json" | sed "s/^/seed $s: /"
 done
