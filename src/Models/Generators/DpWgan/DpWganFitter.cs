@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using DpSynth.Kernels;
 using DpSynth.Models.Tabular;
@@ -44,6 +45,7 @@ public static class DpWganFitter
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         request.Validate();
+        long start = Stopwatch.GetTimestamp();
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: DP-WGAN needs at least 2 rows");
         var (ledger, encoder, encoded) = PrivateEncoding.Fit(table, schema, options.NumericEncoding, request);
@@ -66,9 +68,23 @@ public static class DpWganFitter
         }, ledger);
         if (run.Critic.SampleRate != q || run.Critic.TotalSteps != steps)
             throw new InvalidOperationException("The critic's sampling differs from the one its noise was calibrated for.");
+        double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long trainingStart = Stopwatch.GetTimestamp();
         var record = run.Run(progress, cancellation);
-        var summary = new DpWganFitSummary(record.NoiseMultiplier, record.SampleRate, record.StepsRun, run.GeneratorSteps, record.ClipNorm,
-            record.Epsilon, preprocessing, ledger.TotalEpsilon, request.Delta, record.SecureRandomness);
-        return new DpWganModel(options, encoder, schema, run.GeneratorParameters(), ledger, summary);
+        var summary = new FitSummary
+        {
+            Epsilon = ledger.TotalEpsilon,
+            Delta = request.Delta,
+            PreprocessingEpsilon = preprocessing,
+            TrainingEpsilon = record.Epsilon,
+            NoiseMultiplier = record.NoiseMultiplier,
+            SampleRate = record.SampleRate,
+            Steps = record.StepsRun,
+            ClipNorm = record.ClipNorm,
+            SecureRandomness = record.SecureRandomness,
+            Stages = FitSummary.StagesOf(ledger),
+            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
+        };
+        return new DpWganModel(options, encoder, schema, run.GeneratorParameters(), ledger, summary, run.GeneratorSteps);
     }
 }

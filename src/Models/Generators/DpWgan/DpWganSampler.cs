@@ -21,6 +21,7 @@ public static class DpWganSampler
     public static IEnumerable<Table> Sample(DpWganModel model, IComputeBackend backend, SampleRequest request, int batchRows = 2048)
     {
         request.Validate();
+        if (request.Draw != 0) throw new ArgumentException($"a DP-WGAN model has one set of parameters: parameter draw {request.Draw} does not exist (copies are shards of one sampling stream)");
         if (batchRows < 1) throw new ArgumentOutOfRangeException(nameof(batchRows), batchRows, "batches need at least one row");
         return Batches(model, backend, request, batchRows);
     }
