@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Tabular;
+using DpSynth.Privacy.Ledger;
 
 namespace DpSynth.Models.ModelFiles;
 
@@ -10,6 +12,23 @@ namespace DpSynth.Models.ModelFiles;
 /// </summary>
 internal static class EncoderParts
 {
+    /// <summary>
+    /// Saves a model over encoded rows: its hyper-parameters plus <c>encoded_width</c> and the fit
+    /// summary (<c>training</c>), its tensors, the schema, the encoder's parameters and the ledger.
+    /// </summary>
+    public static void Save(string path, string kind, JsonObject hyper, IReadOnlyList<ModelTensor> tensors, TableSchema schema, TableEncoder encoder,
+        PrivacyLedger? ledger, FitSummary summary)
+    {
+        hyper["encoded_width"] = encoder.Width;
+        hyper["training"] = summary.ToJson();
+        ModelFile.Save(path, new ModelFileContent(kind, hyper, tensors)
+        {
+            Schema = schema,
+            EncoderParameters = JsonNode.Parse(encoder.ToJson()),
+            Ledger = ledger,
+        });
+    }
+
     /// <summary>The schema and encoder of a loaded model of kind <paramref name="kind"/>.</summary>
     /// <exception cref="ModelFileException">The file is of another kind, or its schema, encoder or width are missing or inconsistent.</exception>
     public static (TableSchema Schema, TableEncoder Encoder) Read(string path, ModelFileContent content, string kind)

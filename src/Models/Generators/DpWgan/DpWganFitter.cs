@@ -71,20 +71,8 @@ public static class DpWganFitter
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
         var record = run.Run(progress, cancellation);
-        var summary = new FitSummary
-        {
-            Epsilon = ledger.TotalEpsilon,
-            Delta = request.Delta,
-            PreprocessingEpsilon = preprocessing,
-            TrainingEpsilon = record.Epsilon,
-            NoiseMultiplier = record.NoiseMultiplier,
-            SampleRate = record.SampleRate,
-            Steps = record.StepsRun,
-            ClipNorm = record.ClipNorm,
-            SecureRandomness = record.SecureRandomness,
-            Stages = FitSummary.StagesOf(ledger),
-            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
-        };
+        var summary = FitSummary.OfTraining(ledger, record, preprocessing,
+            new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds));
         return new DpWganModel(options, encoder, schema, run.GeneratorParameters(), ledger, summary, run.GeneratorSteps);
     }
 }

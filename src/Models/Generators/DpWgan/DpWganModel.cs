@@ -77,17 +77,10 @@ public sealed class DpWganModel : FittedModel
     public override void Save(string path)
     {
         var hyper = Options.ToJson();
-        hyper["encoded_width"] = Encoder.Width;
         hyper["generator"] = "z ~ N(0, I_latent) -> residual-concat blocks -> linear -> softmax within categorical spans";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
         hyper["generator_steps"] = GeneratorSteps;
-        hyper["training"] = Summary.ToJson();
-        ModelFile.Save(path, new ModelFileContent(KindName, hyper, [new ModelTensor(ParametersTensor, [Parameters.Length], Parameters)])
-        {
-            Schema = Schema,
-            EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
-            Ledger = Ledger,
-        });
+        EncoderParts.Save(path, KindName, hyper, [new ModelTensor(ParametersTensor, [Parameters.Length], Parameters)], Schema, Encoder, Ledger, Summary);
     }
 
     /// <summary>Loads a model, checking that the file is a DP-WGAN model and consistent with itself.</summary>

@@ -86,20 +86,8 @@ public static class TableDiffusionFitter
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
 
-        var summary = new FitSummary
-        {
-            Epsilon = ledger.TotalEpsilon,
-            Delta = request.Delta,
-            PreprocessingEpsilon = preprocessing,
-            TrainingEpsilon = record.Epsilon,
-            NoiseMultiplier = record.NoiseMultiplier,
-            SampleRate = record.SampleRate,
-            Steps = record.StepsRun,
-            ClipNorm = record.ClipNorm,
-            SecureRandomness = record.SecureRandomness,
-            Stages = FitSummary.StagesOf(ledger),
-            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
-        };
+        var summary = FitSummary.OfTraining(ledger, record, preprocessing,
+            new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds));
         return new TableDiffusionModel(options, encoder, schema, parameters, ledger, summary) { SpanMarginals = marginals };
     }
 

@@ -95,22 +95,15 @@ public sealed class TableDiffusionModel : FittedModel
     public override void Save(string path)
     {
         var hyper = Options.ToJson();
-        hyper["encoded_width"] = Encoder.Width;
         hyper["betas"] = new JsonArray(Options.Betas().Select(b => (JsonNode)b).ToArray());
         hyper["reverse_process"] = Options.Target == DiffusionTarget.Noise
             ? "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)"
             : "x ~ N(0, I); for t along the sampling path T-1 > ... > 0 (sampling_steps levels, 0 = all): x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; "
               + "x ~ q(x_next | x_t, x0); last softmaxes reweighted to the DP span marginals (when released)";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
-        hyper["training"] = Summary.ToJson();
         var tensors = new List<ModelTensor> { new(ParametersTensor, [Parameters.Length], Parameters) };
         if (SpanMarginals is not null) tensors.Add(new ModelTensor(MarginalsTensor, [SpanMarginals.Length], SpanMarginals));
-        ModelFile.Save(path, new ModelFileContent(KindName, hyper, tensors)
-        {
-            Schema = Schema,
-            EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
-            Ledger = Ledger,
-        });
+        EncoderParts.Save(path, KindName, hyper, tensors, Schema, Encoder, Ledger, Summary);
     }
 
     /// <summary>Loads a model, checking that the file is a TableDiffusion model and consistent with itself.</summary>
