@@ -20,9 +20,9 @@ model="${MODEL:-tablediffusion}" # MODEL=dpwgan runs the GAN baseline (PRESET do
 mkdir -p "$out"
 dotnet build "$root/src/Cli" -c Release -o "$out/bin" >/dev/null
 dpsynth="$out/bin/dpsynth"
-timed() { # timed LABEL command...: runs it, prints LABEL wall seconds and peak RSS (MB)
+timed() { # timed LABEL command...: runs it, prints LABEL wall seconds, CPU seconds (shared machines: wall alone misleads) and peak RSS
   local label=$1; shift
-  if [ -x /usr/bin/time ]; then /usr/bin/time -f "$label %e s, peak RSS %M KB" "$@"; else local t0=$(date +%s.%N); "$@"; echo "$label $(echo "$(date +%s.%N) - $t0" | bc) s"; fi
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f "$label %e s (cpu %U user %S sys), peak RSS %M KB" "$@"; else local t0=$(date +%s.%N); "$@"; echo "$label $(echo "$(date +%s.%N) - $t0" | bc) s"; fi
 }
 for s in "${seeds[@]}"; do
   m="$out/adult-$tag-$s.dpsynth"; syn="$out/adult-$tag-$s.csv"
