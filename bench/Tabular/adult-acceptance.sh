@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue #7 acceptance run on UCI Adult: fit / sample / evaluate at epsilon 1, delta 1e-5, for
 # several seeds; prints one summary line per seed and writes everything under OUT.
-#   bench/Tabular/adult-acceptance.sh [DATA_DIR] [OUT] [SEEDS...]
+#   [MODEL=dpwgan] [PRESET=paper] bench/Tabular/adult-acceptance.sh [DATA_DIR] [OUT] [SEEDS...]
 # DATA_DIR holds adult_train.csv and adult_test.csv (default ../shared/data). The schema beside
 # this script declares only bounds that are public knowledge about the census extract (ages 17..90
 # top-coded, hours 1..99, capital-gain top-coded at 99999, round caps elsewhere); every category
@@ -17,18 +17,20 @@ shift $(( $# > 2 ? 2 : $# )) || true
 seeds=("${@:-1 2 3}")
 [ ${#seeds[@]} -eq 1 ] && read -r -a seeds <<< "${seeds[0]}"
 preset="${PRESET:-default}"
-schema_args=(--schema "$here/adult.schema.json"); tag="$preset"
-[ "${SCHEMA:-}" = none ] && { schema_args=(); tag="$preset-noschema"; }
+model="${MODEL:-tablediffusion}" # MODEL=dpwgan runs the GAN baseline (PRESET does not apply to it)
+[ "$model" = tablediffusion ] && tag="$preset" && extra=(--preset "$preset") || { tag="$model"; extra=(--model "$model"); }
+schema_args=(--schema "$here/adult.schema.json")
+[ "${SCHEMA:-}" = none ] && { schema_args=(); tag="$tag-noschema"; }
 mkdir -p "$out"
 dotnet build "$root/src/Cli" -c Release -o "$out/bin" >/dev/null
 dpsynth="$out/bin/dpsynth"
-timed() { # timed LABEL command...: runs it, prints LABEL wall seconds and peak RSS (MB)
+timed() { # timed LABEL command...: runs it, prints LABEL wall seconds, CPU seconds (shared machines: wall alone misleads) and peak RSS
   local label=$1; shift
-  if [ -x /usr/bin/time ]; then /usr/bin/time -f "$label %e s, peak RSS %M KB" "$@"; else local t0=$(date +%s.%N); "$@"; echo "$label $(echo "$(date +%s.%N) - $t0" | bc) s"; fi
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f "$label %e s (cpu %U user %S sys), peak RSS %M KB" "$@"; else local t0=$(date +%s.%N); "$@"; echo "$label $(echo "$(date +%s.%N) - $t0" | bc) s"; fi
 }
 for s in "${seeds[@]}"; do
   m="$out/adult-$tag-$s.dpsynth"; syn="$out/adult-$tag-$s.csv"
-  timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" "${schema_args[@]}" --preset "$preset" \
+  timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" "${schema_args[@]}" "${extra[@]}" \
     --epsilon 1 --delta 1e-5 --seed "$s" -o "$m" 2>&1 | grep -v "^fit: step"
   timed "seed $s sample:" "$dpsynth" sample "$m" --seed "$s" -o "$syn" 2>&1
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DpSynth.Privacy.Ledger;
+using DpSynth.Privacy.Planning;
 
 namespace DpSynth.Models.Generators;
 
@@ -64,6 +65,34 @@ public sealed record FitSummary
 
     /// <summary>Timings of the fit; null for a model loaded from a file written before they were recorded.</summary>
     public FitTimings? Timings { get; init; }
+
+    /// <summary>The summary of a fit whose training is one DP-SGD run: ε and the stages from the ledger, the row count from the plan, the run from its record.</summary>
+    /// <param name="plan">The fit's plan; its ledger has every stage spent.</param>
+    /// <param name="record">The DP-SGD run's record.</param>
+    /// <param name="preprocessingEpsilon">ε the ledger had composed before training.</param>
+    /// <param name="timings">Timings of the fit.</param>
+    public static FitSummary OfTraining(PrivacyPlan plan, Training.TrainingRecord record, double preprocessingEpsilon, FitTimings timings)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(record);
+        var ledger = plan.Ledger;
+        return new FitSummary
+        {
+            Epsilon = ledger.TotalEpsilon,
+            Delta = ledger.Budget.Delta,
+            PreprocessingEpsilon = preprocessingEpsilon,
+            TrainingEpsilon = record.Epsilon,
+            NoiseMultiplier = record.NoiseMultiplier,
+            SampleRate = record.SampleRate,
+            Steps = record.StepsRun,
+            ClipNorm = record.ClipNorm,
+            SecureRandomness = record.SecureRandomness,
+            RowCount = plan.RowCount.Rows,
+            RowCountPublic = plan.RowCount.IsPublic,
+            Stages = StagesOf(ledger),
+            Timings = timings,
+        };
+    }
 
     /// <summary>ε of each of <paramref name="ledger"/>'s stages alone, at the ledger's δ.</summary>
     public static IReadOnlyList<StageSpend> StagesOf(PrivacyLedger ledger)

@@ -31,10 +31,21 @@ public sealed class SpectralNormLinear : Linear
     /// <param name="outputs">Output width.</param>
     /// <param name="activation">Activation applied to the output.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
-    public SpectralNormLinear(int inputs, int outputs, Activation activation = Activation.None, bool bias = true)
-        : base(inputs, outputs, activation, bias)
+    /// <param name="activationParameter">LeakyReLU slope.</param>
+    /// <param name="powerIterations">
+    /// Power-iteration steps per training step: 1 (Miyato et al.) tracks slowly moving weights; more
+    /// keep σ̂ = uᵀWv, which never exceeds σ(W), closer to it when the weights move fast.
+    /// </param>
+    public SpectralNormLinear(int inputs, int outputs, Activation activation = Activation.None, bool bias = true, float activationParameter = 0.01f,
+        int powerIterations = 1)
+        : base(inputs, outputs, activation, bias, activationParameter)
     {
+        if (powerIterations < 1) throw new ArgumentOutOfRangeException(nameof(powerIterations), $"Spectral normalisation needs at least one power iteration per step, got {powerIterations}.");
+        PowerIterations = powerIterations;
     }
+
+    /// <summary>Power-iteration steps per training step.</summary>
+    public int PowerIterations { get; }
 
     /// <summary>The current estimate of σ(W) used by forward and backward.</summary>
     public float Sigma => _sigma;
@@ -88,7 +99,7 @@ public sealed class SpectralNormLinear : Linear
     /// <inheritdoc />
     protected internal override void PrepareStep(bool training)
     {
-        float sigma = Backend.PowerIteration(Weight.Value, _u, _v, training ? 1 : 0);
+        float sigma = Backend.PowerIteration(Weight.Value, _u, _v, training ? PowerIterations : 0);
         _sigma = sigma > 0 ? sigma : 1f; // W = 0: nothing to normalise
     }
 

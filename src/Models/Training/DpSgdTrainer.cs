@@ -89,8 +89,15 @@ public sealed class DpSgdTrainer : IDisposable
     /// <summary>
     /// Trains until <paramref name="untilStep"/> (default: all planned steps) or cancellation, and
     /// returns the run's record. A private run's stage is spent in the ledger before the first step.
+    /// Calling it again with a later <paramref name="untilStep"/> continues the run, so private steps
+    /// can be interleaved with other work (a GAN's generator steps); the ledger is charged once.
     /// </summary>
-    public TrainingRecord Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, long? untilStep = null)
+    /// <param name="progress">Progress every <see cref="DpSgdOptions.ProgressInterval"/> steps and at the last planned step.</param>
+    /// <param name="cancellation">Cancels between steps.</param>
+    /// <param name="untilStep">Step to stop at (exclusive of later ones); default all planned steps.</param>
+    /// <param name="publicTerm">A gradient term that reads no private row, added to every step before the optimiser update (not charged).</param>
+    public TrainingRecord Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, long? untilStep = null,
+        IPublicGradientTerm? publicTerm = null)
     {
         long end = Math.Min(untilStep ?? TotalSteps, TotalSteps);
         if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
@@ -111,9 +118,11 @@ public sealed class DpSgdTrainer : IDisposable
                 var records = batch.Slice(first, Math.Min(_step.MaxExamples, batch.Length - first));
                 lossSum += _step.Accumulate(_data, records, Step, _mode, clip, Step * 1024 + chunk);
             }
+            publicTerm?.Accumulate(_step, Step, Plan);
             _step.Apply(_optimizer, scale, noiseStd, _key, DpSgdPlan.NoiseOffset(Step, noisePerStep));
             Step++;
-            if (progress is not null && (Step % interval == 0 || Step == end))
+            // Not at every untilStep: a run interleaved in short segments would price ε after each.
+            if (progress is not null && (Step % interval == 0 || Step == TotalSteps))
             {
                 // Loss and batch size are un-noised functions of private records: hidden in private
                 // runs unless the caller explicitly asks for them.

@@ -128,7 +128,8 @@ public sealed class TableDiffusionTests(TableDiffusionTests.SmallFit fit) : IDis
         Assert.Throws<ArgumentException>(() => new SampleRequest(0).Validate());
     }
 
-    private static string Csv(IEnumerable<Table> batches)
+    /// <summary>The batches as one CSV text (one header).</summary>
+    internal static string Csv(IEnumerable<Table> batches)
     {
         var writer = new StringWriter();
         bool first = true;

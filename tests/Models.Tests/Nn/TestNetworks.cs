@@ -27,6 +27,9 @@ public static class TestNetworks
         ["residual-concat"] = () => [new ResidualConcat(5, 4, activation: Activation.SiLU), new ResidualConcat(9, 4, groupNorm: true, activation: Activation.Gelu), new Linear(13, 3)],
         ["embedding"] = () => [new Embedding(5, EmbeddingCount, 3), new Linear(7, 3, Activation.Tanh)],
         ["dropout"] = () => [new Linear(5, 6, Activation.Tanh), new Dropout(6, 0.3f, seed: 11), new Linear(6, 3)],
+        // Column 2 lies outside both spans and passes through.
+        ["span-softmax"] = () => [new Linear(5, 6), new SpanSoftmax(6, new ColumnSpans([(0, 2), (3, 3)])), new Linear(6, 3)],
+        ["gumbel-softmax"] = () => [new Linear(5, 6), new SpanSoftmax(6, new ColumnSpans([(0, 2), (3, 3)]), Kernels.Random.NoiseKey.FromSeed(3), 0.5f), new Linear(6, 3)],
     };
 
     /// <summary>Seeded inputs; the embedding network gets integer indices in its last column.</summary>

@@ -81,21 +81,8 @@ public static class DpviFitter
             mean[j] = (float)w[j];
             rho[j] = (float)w[p + j];
         }
-        var summary = new FitSummary
-        {
-            Epsilon = ledger.TotalEpsilon,
-            Delta = request.Delta,
-            TrainingEpsilon = record.Epsilon,
-            NoiseMultiplier = record.NoiseMultiplier,
-            SampleRate = record.SampleRate,
-            Steps = record.StepsRun,
-            ClipNorm = record.ClipNorm,
-            SecureRandomness = record.SecureRandomness,
-            RowCount = plan.RowCount.Rows,
-            RowCountPublic = plan.RowCount.IsPublic,
-            Stages = FitSummary.StagesOf(ledger),
-            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
-        };
+        var summary = FitSummary.OfTraining(plan, record, 0,
+            new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds));
         return new DpviModel(schema, options, layout.Outcome?.Name, layout.Outcome?.Family, mean, rho, ledger, summary, averaged, request.SchemaFile);
     }
 

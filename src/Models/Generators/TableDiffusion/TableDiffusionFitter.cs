@@ -15,36 +15,15 @@ using DpSynth.Privacy.Randomness;
 namespace DpSynth.Models.Generators.TableDiffusion;
 
 /// <summary>The privacy budget and run settings of one TableDiffusion fit.</summary>
-public sealed record TableDiffusionFitRequest
+public sealed record TableDiffusionFitRequest : EncodedFitRequest
 {
-    /// <summary>Total ε of the fit (preprocessing and training together).</summary>
-    public required double Epsilon { get; init; }
-
-    /// <summary>δ of the guarantee — the user's choice, never derived from the row count.</summary>
-    public required double Delta { get; init; }
-
-    /// <summary>
-    /// Share of ε offered to preprocessing: DP schema inference when there is no schema, and the
-    /// encoder's private statistics (ranges, bounds, quantile grids, category discovery…); what it
-    /// leaves unspent (e.g. when everything is public) goes to training.
-    /// </summary>
-    public double PreprocessingShare { get; init; } = 0.2;
-
     /// <summary>Hyper-parameters (the paper preset by default).</summary>
     public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
 
-    /// <summary>Seed for every random choice (reproducible, recorded as not secure); null uses the OS CSPRNG.</summary>
-    public ulong? Seed { get; init; }
-
-    /// <summary>Name of the schema file, for refusals.</summary>
-    public string SchemaFile { get; init; } = "schema";
-
-    /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
-    public void Validate()
+    /// <summary>Checks the budget and the hyper-parameters; throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    public override void Validate()
     {
-        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) throw new ArgumentException($"epsilon must be positive and finite, got {Epsilon.ToString(CultureInfo.InvariantCulture)}");
-        if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"delta must be in (0, 1), got {Delta.ToString(CultureInfo.InvariantCulture)}");
-        if (!(PreprocessingShare >= 0 && PreprocessingShare < 1)) throw new ArgumentException($"the preprocessing share must be in [0, 1), got {PreprocessingShare.ToString(CultureInfo.InvariantCulture)}");
+        base.Validate();
         Options.Validate();
     }
 }
@@ -79,35 +58,9 @@ public static class TableDiffusionFitter
         long start = Stopwatch.GetTimestamp();
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows");
-        // The plan's first stage is the row count (DP, or declared public): q and the steps come from it.
-        var plan = FitPlanning.Start(table, schema, request.Epsilon, request.Delta, request.Seed, new PlanShares
-        {
-            Preprocessing = request.PreprocessingShare,
-            Marginals = options.MarginalsShare,
-        });
+        // The plan's first stage is the row count (DP, or declared public), then preprocessing: q and the steps come from the count.
+        var (plan, fittedSchema, encoder, encoded) = PrivateEncoding.Fit(table, schema, options.NumericEncoding, request, options.MarginalsShare);
         var ledger = plan.Ledger;
-        // One stream for the DP statistics of preprocessing, used in turn by schema inference and the encoder.
-        IRandomSource random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : new CryptoRandomSource();
-
-        double preprocessing = plan.PreprocessingEpsilon;
-        bool inferred = schema is null;
-        if (schema is null)
-        {
-            if (!(preprocessing > 0)) throw new ArgumentException("fitting without a schema infers it with DP and needs a preprocessing share of epsilon above 0");
-            (double shapeSigma, preprocessing) = PreprocessingBudget.SplitForInference(preprocessing, request.Delta, null, table.Columns.Count);
-            (table, schema) = PrivateSchemaInference.Infer(table, shapeSigma, random, ledger);
-        }
-        var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
-        {
-            Numeric = options.NumericEncoding,
-            Epsilon = preprocessing,
-            DecideMissingFlags = inferred,
-            LearnPrecision = !inferred,
-            Random = random,
-            SchemaFile = request.SchemaFile,
-        }, ledger);
-        if (inferred) schema = PrivateSchemaInference.WithMissingFlags(schema, encoder);
-        var encoded = encoder.Encode(table);
 
         float[]? marginals = null;
         if (plan.MarginalsEpsilon > 0 && encoder.SoftmaxSpans.Count > 0)
@@ -144,23 +97,9 @@ public static class TableDiffusionFitter
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
 
-        var summary = new FitSummary
-        {
-            Epsilon = ledger.TotalEpsilon,
-            Delta = request.Delta,
-            PreprocessingEpsilon = preprocessingSpent,
-            TrainingEpsilon = record.Epsilon,
-            NoiseMultiplier = record.NoiseMultiplier,
-            SampleRate = record.SampleRate,
-            Steps = record.StepsRun,
-            ClipNorm = record.ClipNorm,
-            SecureRandomness = record.SecureRandomness,
-            RowCount = plan.RowCount.Rows,
-            RowCountPublic = plan.RowCount.IsPublic,
-            Stages = FitSummary.StagesOf(ledger),
-            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
-        };
-        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, summary) { SpanMarginals = marginals };
+        var summary = FitSummary.OfTraining(plan, record, preprocessingSpent,
+            new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds));
+        return new TableDiffusionModel(options, encoder, fittedSchema, parameters, ledger, summary) { SpanMarginals = marginals };
     }
 
     private static void StartHeadFromMarginals(Network network, float[] marginals, ColumnSpans spans)

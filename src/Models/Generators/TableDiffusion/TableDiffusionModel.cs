@@ -95,67 +95,45 @@ public sealed class TableDiffusionModel : FittedModel
     public override void Save(string path)
     {
         var hyper = Options.ToJson();
-        hyper["encoded_width"] = Encoder.Width;
         hyper["betas"] = new JsonArray(Options.Betas().Select(b => (JsonNode)b).ToArray());
         hyper["reverse_process"] = Options.Target == DiffusionTarget.Noise
             ? "x ~ N(0, I); for t = T-1..0: x -= sqrt(beta_t) * denoiser(x)"
             : "x ~ N(0, I); for t along the sampling path T-1 > ... > 0 (sampling_steps levels, 0 = all): x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; "
               + "x ~ q(x_next | x_t, x0); last softmaxes reweighted to the DP span marginals (when released)";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
-        hyper["training"] = Summary.ToJson();
         var tensors = new List<ModelTensor> { new(ParametersTensor, [Parameters.Length], Parameters) };
         if (SpanMarginals is not null) tensors.Add(new ModelTensor(MarginalsTensor, [SpanMarginals.Length], SpanMarginals));
-        ModelFile.Save(path, new ModelFileContent(KindName, hyper, tensors)
-        {
-            Schema = Schema,
-            EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
-            Ledger = Ledger,
-        });
+        EncoderParts.Save(path, KindName, hyper, tensors, Schema, Encoder, Ledger, Summary);
     }
 
     /// <summary>Loads a model, checking that the file is a TableDiffusion model and consistent with itself.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="readLedger">Whether to read the privacy ledger too (sampling does not need it; <see cref="Ledger"/> is then null).</param>
     /// <exception cref="ModelFileException">The file is missing, damaged, tampered, of another kind or inconsistent.</exception>
-    public static TableDiffusionModel Load(string path, bool readLedger = true)
-    {
-        var content = ModelFile.Load(path, readLedger);
-        if (content.ModelKind != KindName)
-            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{KindName}'");
-        return FromContent(content, path);
-    }
+    public static TableDiffusionModel Load(string path, bool readLedger = true) => FromContent(ModelFile.Load(path, readLedger), path);
 
     /// <summary>The model a TableDiffusion model file holds, checked for consistency.</summary>
-    /// <exception cref="ModelFileException">The content is incomplete or inconsistent.</exception>
+    /// <exception cref="ModelFileException">The content is of another kind, incomplete or inconsistent.</exception>
     internal static TableDiffusionModel FromContent(ModelFileContent content, string path)
     {
-        if (content.Schema is null) throw new ModelFileException(path, "holds no schema");
-        if (content.EncoderParameters is null) throw new ModelFileException(path, "holds no encoder parameters");
+        var (schema, encoder) = EncoderParts.Read(path, content, KindName);
         TableDiffusionOptions options;
-        TableEncoder encoder;
         FitSummary summary;
         try
         {
             options = TableDiffusionOptions.FromJson(content.HyperParameters);
-            encoder = TableEncoder.FromJson(content.EncoderParameters.ToJsonString());
             summary = FitSummary.FromJson(content.HyperParameters["training"] as JsonObject, content.Ledger);
         }
         catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
-        catch (ArgumentException e) { throw new ModelFileException(path, "the encoder parameters are invalid: " + e.Message, e); }
-        if (content.HyperParameters["encoded_width"] is not JsonValue w || !w.TryGetValue(out int width) || width != encoder.Width)
-            throw new ModelFileException(path, $"the hyper-parameters' encoded width does not match the encoder's {encoder.Width} columns");
-        foreach (var column in encoder.Columns)
-            if (content.Schema.Find(column.Name) is null)
-                throw new ModelFileException(path, $"the encoder's column \"{column.Name}\" is not in the embedded schema");
         var tensor = content.Tensors.FirstOrDefault(t => t.Name == ParametersTensor)
             ?? throw new ModelFileException(path, $"has no tensor '{ParametersTensor}'");
         // The denoiser the hyper-parameters describe must be the one the weights fill, before sampling builds it.
         using (var scalar = new Kernels.Reference.ReferenceBackend())
-            if (Network.DeclaredParameterLength(scalar, Denoiser(width, options)) is not long needed || needed != tensor.Data.Length)
+            if (Network.DeclaredParameterLength(scalar, Denoiser(encoder.Width, options)) is not long needed || needed != tensor.Data.Length)
                 throw new ModelFileException(path, $"the hyper-parameters describe a denoiser of another size than the {tensor.Data.Length} weights the file holds");
         try
         {
-            return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger, summary)
+            return new TableDiffusionModel(options, encoder, schema, tensor.Data, content.Ledger, summary)
             { SpanMarginals = content.Tensors.FirstOrDefault(t => t.Name == MarginalsTensor)?.Data };
         }
         catch (ArgumentException e) { throw new ModelFileException(path, e.Message, e); }

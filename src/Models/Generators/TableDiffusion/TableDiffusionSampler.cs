@@ -82,21 +82,32 @@ public static class TableDiffusionSampler
         var key = request.Seed is ulong seed ? NoiseKey.FromSeed(seed, SamplingStream) : NoiseKey.CreateSecure(SamplingStream);
         using var reverse = new ReverseProcess(model, backend, Math.Max(capacity, model.SpanMarginals is null ? 0 : CalibrationRows));
         var weights = model.SpanMarginals is { } marginals ? reverse.CalibrationWeights(key.WithStream(CalibrationStream), marginals) : null;
-        var uniforms = new float[capacity * Math.Max(1, spans.Count)];
         for (long start = first; start < end; start += capacity)
         {
             int n = (int)Math.Min(capacity, end - start);
             var p = reverse.Run(key, start, n);
             if (weights is not null) ReverseProcess.Reweight(p, n, w, spans, weights);
-            var decode = new DecodeOptions { BinPositions = BinPositions(key, model.Encoder, start, n) };
-            if (options.SampleCategories && spans.Count > 0)
-            {
-                var z = uniforms.AsSpan(0, n * spans.Count);
-                ReverseProcess.Uniforms(key.WithStream(CategoryStream), (ulong)start * (ulong)spans.Count, z);
-                DrawCategories(p, n, w, spans, z);
-            }
-            yield return model.Encoder.Decode(p, n, decode);
+            yield return DecodeProbabilities(model.Encoder, p, n, key, start, options.SampleCategories);
         }
+    }
+
+    /// <summary>
+    /// Decodes generated rows of span probabilities (numeric columns as they are) for global rows
+    /// start..start+n−1: categories drawn from each span by inverse CDF (or taken by argmax), binned
+    /// values placed inside their bins — every uniform addressed by global row on its own stream of
+    /// <paramref name="key"/>, so shards decode exactly as the unsharded output would.
+    /// </summary>
+    internal static Table DecodeProbabilities(TableEncoder encoder, Span<float> p, int n, NoiseKey key, long start, bool sampleCategories)
+    {
+        var spans = encoder.SoftmaxSpans;
+        var decode = new DecodeOptions { BinPositions = BinPositions(key, encoder, start, n) };
+        if (sampleCategories && spans.Count > 0)
+        {
+            var z = new float[n * spans.Count];
+            ReverseProcess.Uniforms(key.WithStream(CategoryStream), (ulong)start * (ulong)spans.Count, z);
+            DrawCategories(p, n, encoder.Width, spans, z);
+        }
+        return encoder.Decode(p[..(n * encoder.Width)], n, decode);
     }
 
     /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
