@@ -27,7 +27,7 @@ internal static class AuditCommand
     public static Command Create() => new("audit", Description)
     {
         AuditMechanismsCommand.Create(),
-        //AuditDpSgdCommand.Create(),
+        AuditDpSgdCommand.Create(),
         //AuditGeneratorCommand.Create(),
     };
 
