@@ -4,11 +4,12 @@ namespace DpSynth.Models.Audit.DpSgd;
 
 /// <summary>
 /// The training set of a white-box DP-SGD audit: the included Dirac canaries and some background
-/// records, for a bias-free linear model with one output on m + 1 inputs. Canary j is the input e_j
+/// records, for a bias-free linear model with one output on m inputs. Canary j is the input e_j
 /// with a target so far from any prediction that the squared error's gradient, δ·e_j, has |δ| far
 /// above the clip norm: clipping scales it to exactly C·e_j (up to sign), so each canary moves its own
-/// weight and nothing else, by C per step in which it is sampled. Background records do the same on
-/// the last input, which no canary uses.
+/// weight and nothing else, by C per step in which it is sampled. Background records are all-zero
+/// inputs: they are sampled like any record but their weight gradient is 0, so they cannot blow up a
+/// weight that the forward pass shares with the canaries (0·∞ is NaN) when clipping is disabled.
 /// </summary>
 internal sealed class DiracCanaries : IBatchSource
 {
@@ -20,7 +21,7 @@ internal sealed class DiracCanaries : IBatchSource
 
     /// <param name="canaries">m, the canaries (inputs 0..m−1).</param>
     /// <param name="included">The canaries in the training set.</param>
-    /// <param name="background">Records on input m.</param>
+    /// <param name="background">All-zero records.</param>
     public DiracCanaries(int canaries, IReadOnlyList<int> included, int background)
     {
         _canaries = canaries;
@@ -35,7 +36,7 @@ internal sealed class DiracCanaries : IBatchSource
     public int RowsPerRecord => 1;
 
     /// <inheritdoc />
-    public int InputWidth => _canaries + 1;
+    public int InputWidth => _canaries;
 
     /// <inheritdoc />
     public int TargetWidth => 1;
@@ -48,8 +49,7 @@ internal sealed class DiracCanaries : IBatchSource
         for (int i = 0; i < records.Length; i++)
         {
             int r = records[i];
-            int column = r < _included.Length ? _included[r] : _canaries;
-            inputs[i * width + column] = 1f;
+            if (r < _included.Length) inputs[i * width + _included[r]] = 1f;
             targets[i] = Target;
         }
     }

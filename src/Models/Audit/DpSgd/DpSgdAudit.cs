@@ -73,7 +73,7 @@ public static class DpSgdAudit
         // Learning rate q·N/10: a sampled canary moves its weight by C/10, and an unclipped one (the
         // no-clipping control) converges toward its target instead of overshooting it.
         var optimizer = new SgdOptimizer((float)(options.SampleRate * data.Records / 10));
-        using var trainer = new DpSgdTrainer(backend, [new Linear(m + 1, 1, bias: false)], data, new MeanSquaredError(), optimizer,
+        using var trainer = new DpSgdTrainer(backend, [new Linear(m, 1, bias: false)], data, new MeanSquaredError(), optimizer,
             new DpSgdOptions
             {
                 SampleRate = options.SampleRate,
