@@ -28,7 +28,7 @@ internal static class AuditCommand
     {
         AuditMechanismsCommand.Create(),
         AuditDpSgdCommand.Create(),
-        //AuditGeneratorCommand.Create(),
+        AuditGeneratorCommand.Create(),
     };
 
     /// <summary>JSON for audit reports: snake_case, indented, NaN and infinities as strings.</summary>

@@ -144,6 +144,6 @@ public static class DpviFitter
             Delta = request.Delta,
             Seed = request.Seed,
             Accountant = AccountantKind.Pld,
-        }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger);
+        }, new AdamParameters(LearningRate: (float)o.LearningRate), ledger) { Faults = request.Faults };
     }
 }

@@ -39,6 +39,9 @@ public sealed record TableDiffusionFitRequest
     /// <summary>Name of the schema file, for refusals.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Positive-control faults of an audit; none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void Validate()
     {
@@ -83,6 +86,7 @@ public static class TableDiffusionFitter
             SearchRange = request.SearchRange,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed) : null,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         }, ledger);
         var encoded = encoder.Encode(table);
 
@@ -191,6 +195,6 @@ public static class TableDiffusionFitter
                 Delta = request.Delta,
                 Seed = request.Seed,
                 Accountant = AccountantKind.Pld,
-            }, ledger);
+            }, ledger) { Faults = request.Faults };
     }
 }

@@ -186,8 +186,10 @@ internal static class EncoderFitter
 
         string discovery = $"categories of column {c.Name}";
         var result = DpHistogram.Release(Values(column), [], split!.HistogramSigma, split.DiscoveryDeltaEach, random, ledger!, discovery);
+        // Audit positive control only: the exact set replaces the DP one while the ledger keeps the DP stage.
+        IReadOnlyList<string> released = o.Faults.ExactCategorySets ? Values(column).Distinct(StringComparer.Ordinal).ToArray() : result.Discovered;
         // The order of discovered categories must not leak anything beyond the set: sort them.
-        var found = c.Kind == ColumnKind.Ordinal ? OrdinalOrder(result.Discovered) : result.Discovered.Order(StringComparer.Ordinal).ToArray();
+        var found = c.Kind == ColumnKind.Ordinal ? OrdinalOrder(released) : released.Order(StringComparer.Ordinal).ToArray();
         return new OneHotEncoder(c.Name, c.Kind, c.Role, found, o.OtherLabel, c.Missing)
         { Provenance = $"DP category discovery, threshold {result.Threshold}, others merged (ledger stage '{discovery}')" };
     }
