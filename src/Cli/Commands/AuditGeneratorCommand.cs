@@ -13,8 +13,9 @@ internal static class AuditGeneratorCommand
         Audit a generator from its synthetic output alone. A worst-case table - a target record and
         five records that share none of its values, the whole domain declared public - is fitted
         --runs times, half with the target and half without (random order); from each fit 500
-        synthetic rows are sampled and scored by the share of cells equal to the target's values.
-        The threshold chosen on the first half of the runs is applied to the second half, and the
+        synthetic rows are sampled and scored by six statistics (the share of rows equal to the
+        target in each column, their mean, the share of whole target rows). The statistic and
+        threshold chosen on the first half of the runs are applied to the second half, and the
         Clopper-Pearson bounds on its error rates give epsilon-hat =
         max(ln((1 - delta - FNR)/FPR), ln((1 - delta - FPR)/FNR), 0) at 95% confidence.
         A row passes when epsilon-hat <= the claim. The positive control (at the smallest epsilon)
@@ -84,13 +85,13 @@ internal static class AuditGeneratorCommand
         var o = results[0].Options;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"generator audit: {o.Model}, {o.Runs} fits per row (half with the target), {o.SyntheticRows} synthetic rows each, delta {o.Delta:R}; threshold from the first half, errors on the second; 95% confidence"));
-        output.WriteLine($"{"claimed eps",11} {"control",-22} {"ledger eps",10} {"score in",9} {"score out",9} {"FP",7} {"FN",7} {"FPR<=",7} {"FNR<=",7} {"eps-hat",8} {"time",7}  result");
+        output.WriteLine($"{"claimed eps",11} {"control",-22} {"ledger eps",10} {"statistic",-26} {"mean in",8} {"mean out",8} {"FP",7} {"FN",7} {"FPR<=",7} {"FNR<=",7} {"eps-hat",8} {"time",7}  result");
         foreach (var r in results)
         {
             var t = r.Test;
             string verdict = r.Options.Control == PositiveControl.None ? (r.Passed ? "pass" : "FAIL (eps-hat > claimed)") : r.Passed ? "caught" : "MISSED";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Options.Epsilon,11:0.###} {r.Options.Control.Name(),-22} {r.LedgerEpsilon,10:0.0000} {r.MeanScoreIn,9:0.0000} {r.MeanScoreOut,9:0.0000} {$"{t.FalsePositives}/{t.Negatives}",7} {$"{t.FalseNegatives}/{t.Positives}",7} {t.FalsePositiveRateUpper,7:0.000} {t.FalseNegativeRateUpper,7:0.000} {r.EpsilonLowerBound,8:0.000} {r.Seconds,6:0}s  {verdict}"));
+                $"{r.Options.Epsilon,11:0.###} {r.Options.Control.Name(),-22} {r.LedgerEpsilon,10:0.0000} {t.Statistic,-26} {r.MeanScoreIn,8:0.0000} {r.MeanScoreOut,8:0.0000} {$"{t.FalsePositives}/{t.Negatives}",7} {$"{t.FalseNegatives}/{t.Positives}",7} {t.FalsePositiveRateUpper,7:0.000} {t.FalseNegativeRateUpper,7:0.000} {r.EpsilonLowerBound,8:0.000} {r.Seconds,6:0}s  {verdict}"));
         }
         output.WriteLine(results.All(r => r.Passed) ? "all rows pass" : "SOME ROWS FAIL");
     }

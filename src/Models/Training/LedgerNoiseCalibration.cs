@@ -22,6 +22,20 @@ public static class LedgerNoiseCalibration
     /// <param name="steps">Steps the run will take.</param>
     public static double? NoiseMultiplier(PrivacyLedger ledger, double sampleRate, long steps)
     {
+        // A pure function of the budget, the accountant, the recorded costs, q and the steps: repeated
+        // fits with the same plan (audits, twin copies) reuse the answer instead of re-bisecting the PLD.
+        var key = new CalibrationKey(ledger.Budget, ledger.Accountant, ledger.Stages.Select(s => s.Cost).ToArray(), sampleRate, steps);
+        if (Cache.TryGetValue(key, out var known)) return known;
+        var sigma = Calibrate(ledger, sampleRate, steps);
+        if (Cache.Count < CacheLimit) Cache.TryAdd(key, sigma);
+        return sigma;
+    }
+
+    private const int CacheLimit = 256;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<CalibrationKey, double?> Cache = new();
+
+    private static double? Calibrate(PrivacyLedger ledger, double sampleRate, long steps)
+    {
         double epsilon = ledger.Budget.Epsilon, delta = ledger.Budget.Delta;
         bool Fits(double sigma) => ledger.EpsilonWith(new LedgerStage("training", "dp-sgd (Poisson-subsampled Gaussian)",
             new SubsampledGaussianCost(sigma, sampleRate, steps))) <= epsilon;
@@ -44,5 +58,20 @@ public static class LedgerNoiseCalibration
             if (Fits(mid)) high = mid; else low = mid;
         }
         return high;
+    }
+
+    /// <summary>Everything the calibration depends on, compared by value.</summary>
+    private sealed record CalibrationKey(PrivacyBudget Budget, AccountantKind Accountant, PrivacyCost[] Costs, double SampleRate, long Steps)
+    {
+        public bool Equals(CalibrationKey? other) => other is not null && Budget == other.Budget && Accountant == other.Accountant
+            && SampleRate.Equals(other.SampleRate) && Steps == other.Steps && Costs.SequenceEqual(other.Costs);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(Budget); hash.Add(Accountant); hash.Add(SampleRate); hash.Add(Steps);
+            foreach (var c in Costs) hash.Add(c);
+            return hash.ToHashCode();
+        }
     }
 }

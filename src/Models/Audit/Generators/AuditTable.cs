@@ -43,24 +43,39 @@ internal static class AuditTable
     }
 
     /// <summary>
-    /// The membership statistic: the share of the synthetic table's cells that equal the target's value
-    /// in their column (integers within ½). Fixed before any fit, like the test's direction (higher = in).
+    /// Names of the membership statistics, in the order <see cref="Scores"/> returns them: the share of
+    /// the synthetic rows equal to the target in each column (integers within ½), the mean of those four,
+    /// and the share of rows equal to the target in every column. Each is read "higher = in"; which one
+    /// to use, and its threshold, is decided on the first half of the runs only.
     /// </summary>
-    public static double Score(Table synthetic)
+    public static IReadOnlyList<string> Statistics { get; } = ["share a = a0", "share b = b0", "share c = c0", "share n = 0", "mean share", "share of whole target rows"];
+
+    /// <summary>The membership statistics of one synthetic table (see <see cref="Statistics"/>).</summary>
+    public static double[] Scores(Table synthetic)
     {
         int rows = synthetic.RowCount;
-        if (rows == 0) return 0;
-        long hits = Matches(synthetic, "a", Target.A) + Matches(synthetic, "b", Target.B) + Matches(synthetic, "c", Target.C);
+        var result = new double[Statistics.Count];
+        if (rows == 0) return result;
+        var hits = new bool[4][];
+        hits[0] = Matches(synthetic, "a", Target.A);
+        hits[1] = Matches(synthetic, "b", Target.B);
+        hits[2] = Matches(synthetic, "c", Target.C);
+        hits[3] = new bool[rows];
         if (synthetic.Find("n") is NumericColumn n)
-            foreach (double v in n.Values) if (Math.Abs(v - Target.N) < 0.5) hits++;
-        return hits / (4.0 * rows);
+            for (int r = 0; r < rows; r++) hits[3][r] = Math.Abs(n.Values[r] - Target.N) < 0.5;
+        int whole = 0;
+        for (int r = 0; r < rows; r++) if (hits[0][r] && hits[1][r] && hits[2][r] && hits[3][r]) whole++;
+        for (int c = 0; c < 4; c++) result[c] = (double)hits[c].Count(h => h) / rows;
+        result[4] = (result[0] + result[1] + result[2] + result[3]) / 4;
+        result[5] = (double)whole / rows;
+        return result;
     }
 
-    private static long Matches(Table table, string column, string value)
+    private static bool[] Matches(Table table, string column, string value)
     {
-        if (table.Find(column) is not CategoricalColumn c) return 0;
-        long hits = 0;
-        for (int r = 0; r < c.Length; r++) if (c.ValueAt(r) == value) hits++;
+        var hits = new bool[table.RowCount];
+        if (table.Find(column) is CategoricalColumn c)
+            for (int r = 0; r < c.Length; r++) hits[r] = c.ValueAt(r) == value;
         return hits;
     }
 

@@ -4,7 +4,8 @@ using DpSynth.Privacy.Auditing;
 
 namespace DpSynth.Models.Audit.Generators;
 
-/// <summary>The membership test of a generator audit: threshold, error counts on the held-out half and the ε they certify.</summary>
+/// <summary>The membership test of a generator audit: statistic, threshold, error counts on the held-out half and the ε they certify.</summary>
+/// <param name="Statistic">The membership statistic chosen on the first half (one of <c>AuditTable.Statistics</c>).</param>
 /// <param name="Threshold">Scores at or above it are guessed "in"; chosen on the first half of the runs.</param>
 /// <param name="FalsePositives">Held-out runs without the target guessed "in".</param>
 /// <param name="Negatives">Held-out runs without the target.</param>
@@ -13,14 +14,14 @@ namespace DpSynth.Models.Audit.Generators;
 /// <param name="FalsePositiveRateUpper">Clopper–Pearson upper bound on FPR at β/2.</param>
 /// <param name="FalseNegativeRateUpper">Clopper–Pearson upper bound on FNR at β/2.</param>
 /// <param name="Epsilon">ε_LB = max(ln((1 − δ − FNR_u)/FPR_u), ln((1 − δ − FPR_u)/FNR_u), 0).</param>
-public sealed record MembershipTest(double Threshold, int FalsePositives, int Negatives, int FalseNegatives, int Positives,
+public sealed record MembershipTest(string Statistic, double Threshold, int FalsePositives, int Negatives, int FalseNegatives, int Positives,
     double FalsePositiveRateUpper, double FalseNegativeRateUpper, double Epsilon);
 
 /// <summary>The outcome of a black-box generator audit.</summary>
 /// <param name="Options">The settings it ran with.</param>
 /// <param name="LedgerEpsilon">The largest ε any fit's ledger reported (at most the claim).</param>
-/// <param name="MeanScoreIn">Mean membership score of the fits with the target.</param>
-/// <param name="MeanScoreOut">Mean membership score of the fits without it.</param>
+/// <param name="MeanScoreIn">Mean of the chosen statistic over the fits with the target.</param>
+/// <param name="MeanScoreOut">Mean of the chosen statistic over the fits without it.</param>
 /// <param name="Test">The held-out test and its ε_LB.</param>
 /// <param name="Seconds">Wall-clock time.</param>
 public sealed record GeneratorAuditResult(GeneratorAuditOptions Options, double LedgerEpsilon, double MeanScoreIn, double MeanScoreOut, MembershipTest Test, double Seconds)
@@ -36,9 +37,11 @@ public sealed record GeneratorAuditResult(GeneratorAuditOptions Options, double 
 /// Black-box membership audit of a generator (in the manner of Annamalai, Ganev &amp; De Cristofaro
 /// 2024): the generator is fitted many times on the worst-case <see cref="AuditTable"/> with and without
 /// the target record (half each, in random order), a synthetic table of public size is sampled from each
-/// fit, and each is scored by <see cref="AuditTable.Score"/>. The threshold that certifies most on the
-/// first half of the runs is applied to the second half, whose error counts give Clopper–Pearson bounds
-/// and ε_LB (<see cref="MembershipTestBound"/>). Only the synthetic output is used, as an attacker would.
+/// fit, and each is scored by the statistics of <see cref="AuditTable.Scores"/>. The statistic and
+/// threshold that certify most on the first half of the runs are applied to the second half, whose error
+/// counts give Clopper–Pearson bounds and ε_LB (<see cref="MembershipTestBound"/>): the choice sees
+/// nothing of the second half, so no correction for it is needed. Only the synthetic output is used, as
+/// an attacker would.
 /// </summary>
 public static class GeneratorAudit
 {
@@ -66,7 +69,7 @@ public static class GeneratorAudit
         var faults = AuditFaults.For(options.Control);
         var tables = new[] { AuditTable.Create(false), AuditTable.Create(true) };
 
-        var scores = new double[options.Runs];
+        var scores = new double[options.Runs][];
         var ledgerEpsilon = new double[options.Runs];
         int done = 0;
         Parallel.For(0, options.Runs, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellation }, run =>
@@ -74,7 +77,7 @@ public static class GeneratorAudit
             var fit = new AuditFit(tables[withTarget[run] ? 1 : 0], schema, options.Epsilon, options.Delta, options.SyntheticRows,
                 random.FitSeed(1000 + (ulong)run), faults);
             var (synthetic, epsilon) = generator.FitAndSample(fit, cancellation);
-            scores[run] = AuditTable.Score(synthetic);
+            scores[run] = AuditTable.Scores(synthetic);
             ledgerEpsilon[run] = epsilon;
             int finished = Interlocked.Increment(ref done);
             if (progress is not null && finished * 10 / options.Runs != (finished - 1) * 10 / options.Runs)
@@ -83,10 +86,11 @@ public static class GeneratorAudit
         });
 
         int half = options.Runs / 2;
-        double threshold = ChooseThreshold(scores[..half], withTarget[..half], options.Delta, options.Beta);
-        var test = Evaluate(scores[half..], withTarget[half..], threshold, options.Delta, options.Beta);
-        double meanIn = Enumerable.Range(0, options.Runs).Where(r => withTarget[r]).Average(r => scores[r]);
-        double meanOut = Enumerable.Range(0, options.Runs).Where(r => !withTarget[r]).Average(r => scores[r]);
+        var (statistic, threshold) = Choose(scores[..half], withTarget[..half], options.Delta, options.Beta);
+        var heldOut = scores[half..].Select(s => s[statistic]).ToArray();
+        var test = Evaluate(AuditTable.Statistics[statistic], heldOut, withTarget[half..], threshold, options.Delta, options.Beta);
+        double meanIn = Enumerable.Range(0, options.Runs).Where(r => withTarget[r]).Average(r => scores[r][statistic]);
+        double meanOut = Enumerable.Range(0, options.Runs).Where(r => !withTarget[r]).Average(r => scores[r][statistic]);
         return new GeneratorAuditResult(options, ledgerEpsilon.Max(), meanIn, meanOut, test, clock.Elapsed.TotalSeconds);
     }
 
@@ -109,20 +113,29 @@ public static class GeneratorAudit
         return result;
     }
 
-    /// <summary>The threshold (among the observed scores) whose ε_LB on these runs is largest; ties keep the lowest.</summary>
-    internal static double ChooseThreshold(double[] scores, bool[] isIn, double delta, double beta)
+    /// <summary>
+    /// The statistic and threshold (among the observed values) whose ε_LB on these runs is largest;
+    /// among equal ε_LB (often all 0 when the runs are few) the one with the largest TPR − FPR; ties keep the first.
+    /// </summary>
+    internal static (int Statistic, double Threshold) Choose(double[][] scores, bool[] isIn, double delta, double beta)
     {
-        double best = double.NegativeInfinity, bestEpsilon = -1;
-        foreach (double t in scores.Distinct().Order())
+        (int, double) best = (0, double.NegativeInfinity);
+        (double Epsilon, double Youden) bestValue = (-1, double.NegativeInfinity);
+        for (int s = 0; s < scores[0].Length; s++)
         {
-            double e = Evaluate(scores, isIn, t, delta, beta).Epsilon;
-            if (e > bestEpsilon) { bestEpsilon = e; best = t; }
+            var values = scores.Select(v => v[s]).ToArray();
+            foreach (double t in values.Distinct().Order())
+            {
+                var test = Evaluate("", values, isIn, t, delta, beta);
+                (double, double) value = (test.Epsilon, 1 - (double)test.FalseNegatives / test.Positives - (double)test.FalsePositives / test.Negatives);
+                if (value.CompareTo(bestValue) > 0) { bestValue = value; best = (s, t); }
+            }
         }
         return best;
     }
 
     /// <summary>Error counts of "in when score ≥ threshold" and the ε_LB they certify.</summary>
-    internal static MembershipTest Evaluate(double[] scores, bool[] isIn, double threshold, double delta, double beta)
+    internal static MembershipTest Evaluate(string statistic, double[] scores, bool[] isIn, double threshold, double delta, double beta)
     {
         int fp = 0, negatives = 0, fn = 0, positives = 0;
         for (int i = 0; i < scores.Length; i++)
@@ -132,6 +145,6 @@ public static class GeneratorAudit
             else { negatives++; if (guessIn) fp++; }
         }
         double fprUpper = ClopperPearson.Upper(fp, negatives, beta / 2), fnrUpper = ClopperPearson.Upper(fn, positives, beta / 2);
-        return new MembershipTest(threshold, fp, negatives, fn, positives, fprUpper, fnrUpper, MembershipTestBound.Epsilon(fprUpper, fnrUpper, delta));
+        return new MembershipTest(statistic, threshold, fp, negatives, fn, positives, fprUpper, fnrUpper, MembershipTestBound.Epsilon(fprUpper, fnrUpper, delta));
     }
 }
