@@ -15,7 +15,9 @@ internal static class AuditDpSgdCommand
         canaries - records whose gradient is exactly C times one unit vector after clipping - each go
         into the training set with probability 1/2; the real trainer runs once (Poisson sampling,
         clipping, ChaCha20 noise with the sigma the ledger calibrates for the claimed epsilon and
-        delta, SGD). Each canary is scored by how far its weight moved; the top k are guessed in, the
+        delta, then the optimiser). --trainer network (default) audits the network trainer on a
+        compute backend (TableDiffusion's: ghost clipping, here with SGD); --trainer per-example the
+        host per-example trainer (DPVI's, with Adam). Each canary is scored by how far its weight moved; the top k are guessed in, the
         bottom k out, and epsilon-hat is the largest epsilon the guesses reject at 95% confidence
         (k in m/20, m/10, m/5, Bonferroni-corrected). A row passes when epsilon-hat <= the claim.
         Positive controls (at the smallest epsilon): noise multiplier / 10 and clipping disabled,
@@ -38,14 +40,21 @@ internal static class AuditDpSgdCommand
         var guesses = NumberOptions.Long("--guesses", "Guess exactly k canaries in and k out (instead of trying m/20, m/10, m/5).");
         var control = new Option<string>("--control") { Description = "Run only this positive control (the trainer broken on purpose while the ledger claims the sound run): noise-div10 or no-clipping." };
         var noControls = new Option<bool>("--no-controls") { Description = "Skip the positive controls." };
+        var trainer = new Option<string>("--trainer") { Description = "Trainer under audit: network (default) or per-example.", DefaultValueFactory = _ => "network" };
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}; default simd.", DefaultValueFactory = _ => "simd" };
         var json = AuditCommand.JsonOption();
         var seed = AuditCommand.SeedOption();
-        var command = new Command("dpsgd", Description) { epsilon, delta, canaries, steps, sampleRate, guesses, control, noControls, device, json, seed };
+        var command = new Command("dpsgd", Description) { epsilon, delta, canaries, steps, sampleRate, guesses, control, noControls, trainer, device, json, seed };
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
             var claims = EpsilonList(parse.GetValue(epsilon), "1,2,4,8");
+            var trainerKind = parse.GetValue(trainer) switch
+            {
+                "network" => AuditedTrainer.Network,
+                "per-example" => AuditedTrainer.PerExample,
+                var other => throw new CliInputException($"--trainer: '{other}' is not a trainer; use network or per-example"),
+            };
             string deviceName = parse.GetValue(device)!;
             try { BackendFactory.Create(deviceName).Dispose(); }
             catch (ArgumentException e) { throw new CliInputException($"--device: {e.Message}"); }
@@ -57,6 +66,7 @@ internal static class AuditDpSgdCommand
                 SampleRate = parse.GetValue(sampleRate) ?? 0.5,
                 GuessesPerSide = parse.GetValue(guesses) is long k ? [(int)Math.Clamp(k, int.MinValue, int.MaxValue)] : [],
                 Device = deviceName,
+                Trainer = trainerKind,
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
             };
             var runs = new List<DpSgdAuditOptions>();
@@ -88,7 +98,7 @@ internal static class AuditDpSgdCommand
     {
         var o = results[0].Options;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"DP-SGD one-run audit: m = {o.Canaries} Dirac canaries (each in with probability 1/2), {o.BackgroundRecords} background records, q = {o.SampleRate:R}, T = {o.Steps} steps, clip {o.ClipNorm:R}, delta {o.Delta:R}, {o.Device}; 95% confidence"));
+            $"DP-SGD one-run audit: m = {o.Canaries} Dirac canaries (each in with probability 1/2), {o.BackgroundRecords} background records, q = {o.SampleRate:R}, T = {o.Steps} steps, clip {o.ClipNorm:R}, delta {o.Delta:R}, {(o.Trainer == AuditedTrainer.Network ? $"network trainer (SGD) on {o.Device}" : "per-example trainer (Adam)")}; 95% confidence"));
         output.WriteLine($"{"claimed eps",11} {"control",-12} {"sigma",8} {"ledger eps",10} {"in",5} {"k",5} {"guesses",7} {"correct",7} {"eps-hat",8} {"time",7}  result");
         foreach (var r in results)
         {

@@ -15,7 +15,7 @@ internal static class AuditMechanismsCommand
         the analytic Gaussian count, the discrete Gaussian sampler, the DP histogram's counts and its
         thresholded discovery, and the quantile exponential mechanism. Each draws --draws outputs per
         side and reports the optimal test's Gaussian-DP mu (or epsilon, or the escape probability)
-        with a 95% interval, against the claim and the exact value for the pair, plus the noise's
+        with an interval (95% confidence for all rows together), against the claim and the exact value for the pair, plus the noise's
         moments and Kolmogorov-Smirnov distance. A row passes when the interval holds the exact value
         and does not rise above the claim; positive controls (noise / 10) pass when they are caught.
         Takes about a minute on two cores at the default 10^6 draws.
@@ -61,7 +61,7 @@ internal static class AuditMechanismsCommand
         static string F(double v) => double.IsNaN(v) ? "-" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf"
             : Math.Abs(v) >= 1e-3 || v == 0 ? v.ToString("0.0000", CultureInfo.InvariantCulture) : v.ToString("0.00e+0", CultureInfo.InvariantCulture);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"mechanism audit: {report.Options.Draws} draws per side, 95% intervals, claim epsilon {report.Options.Epsilon:R} (gaussians at delta {report.Options.Delta:R})"));
+            $"mechanism audit: {report.Options.Draws} draws per side, intervals with 95% family-wise confidence (Bonferroni over the rows), claim epsilon {report.Options.Epsilon:R} (gaussians at delta {report.Options.Delta:R})"));
         output.WriteLine($"{"mechanism",-38} {"setting",-46} {"quantity",-8} {"claimed",8} {"exact",8} {"estimate",8} {"95% interval",-19} {"noise",-8} {"result",-8}");
         foreach (var r in report.Rows)
         {

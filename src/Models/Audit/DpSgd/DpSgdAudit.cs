@@ -38,10 +38,11 @@ public sealed record DpSgdAuditResult(DpSgdAuditOptions Options, double NoiseMul
 
 /// <summary>
 /// White-box audit of DP-SGD in one training run (Steinke, Nasr &amp; Jagielski, NeurIPS 2023). m Dirac
-/// canaries (<see cref="DiracCanaries"/>) are each put into the training set with probability ½; the
-/// real trainer runs once — Poisson sampling, ghost clipping, ChaCha20 noise with the σ the ledger
-/// calibrates for the claimed (ε, δ), division by the expected batch size, SGD — and spends its stage
-/// in the ledger. Each canary is scored by how far its own weight moved; the top k are guessed "in",
+/// canaries (<see cref="DiracCanaries"/>, <see cref="DiracCanaryObjective"/>) are each put into the
+/// training set with probability ½; a real trainer runs once — Poisson sampling, clipping, ChaCha20
+/// noise with the σ the ledger calibrates for the claimed (ε, δ), division by the expected batch size,
+/// the optimiser — and spends its stage in the ledger. Either trainer can be audited: the network
+/// trainer (ghost clipping on a compute backend, with SGD) or the host per-example trainer (with Adam). Each canary is scored by how far its own weight moved; the top k are guessed "in",
 /// the bottom k "out", and ε̂ is the largest ε whose one-run p-value (<see cref="OneRunAudit"/>) is
 /// below β. The canaries are the whole point of the run: it never touches user data.
 /// </summary>
@@ -68,31 +69,20 @@ public static class DpSgdAudit
         double sigma = LedgerNoiseCalibration.NoiseMultiplier(ledger, options.SampleRate, options.Steps)
             ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"no noise multiplier reaches epsilon {options.Epsilon} in {options.Steps} steps at sample rate {options.SampleRate}"));
 
-        var data = new DiracCanaries(m, included, options.BackgroundRecords);
-        using var backend = BackendFactory.Create(options.Device);
-        // Learning rate q·N/10: a sampled canary moves its weight by C/10, and an unclipped one (the
-        // no-clipping control) converges toward its target instead of overshooting it.
-        var optimizer = new SgdOptimizer((float)(options.SampleRate * data.Records / 10));
-        using var trainer = new DpSgdTrainer(backend, [new Linear(m, 1, bias: false)], data, new MeanSquaredError(), optimizer,
-            new DpSgdOptions
-            {
-                SampleRate = options.SampleRate,
-                Steps = options.Steps,
-                ClipNorm = options.ClipNorm,
-                NoiseMultiplier = sigma,
-                Delta = options.Delta,
-                Seed = random.FitSeed(2),
-                Accountant = AccountantKind.Pld,
-            }, ledger) { Faults = AuditFaults.For(options.Control) };
-
-        var before = new float[trainer.Network.Parameters.Length];
-        trainer.Network.ReadParameters(before);
-        trainer.Train(progress is null ? null : new TrainingLines(progress, options), cancellation);
-        var after = new float[before.Length];
-        trainer.Network.ReadParameters(after);
-
-        var scores = new double[m];
-        for (int j = 0; j < m; j++) scores[j] = double.IsFinite(after[j]) ? (double)after[j] - before[j] : double.NegativeInfinity;
+        var training = new DpSgdOptions
+        {
+            SampleRate = options.SampleRate,
+            Steps = options.Steps,
+            ClipNorm = options.ClipNorm,
+            NoiseMultiplier = sigma,
+            Delta = options.Delta,
+            Seed = random.FitSeed(2),
+            Accountant = AccountantKind.Pld,
+        };
+        var lines = progress is null ? null : new TrainingLines(progress, options);
+        var scores = options.Trainer == AuditedTrainer.PerExample
+            ? PerExampleScores(options, included, training, ledger, lines, cancellation)
+            : NetworkScores(options, included, training, ledger, lines, cancellation);
         var order = Enumerable.Range(0, m).OrderByDescending(j => scores[j]).ToArray();
         var guesses = options.Guesses;
         double betaEach = options.Beta / guesses.Count;
@@ -104,6 +94,46 @@ public static class DpSgdAudit
             return new GuessCount(k, correct, OneRunAudit.EpsilonLowerBound(m, 2 * k, correct, options.Delta, betaEach));
         }).ToArray();
         return new DpSgdAuditResult(options, sigma, ledger.TotalEpsilon, included.Count, tried, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Each canary's weight movement under <see cref="DpSgdTrainer"/> with SGD.</summary>
+    private static double[] NetworkScores(DpSgdAuditOptions options, List<int> included, DpSgdOptions training, PrivacyLedger ledger,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        int m = options.Canaries;
+        var data = new DiracCanaries(m, included, options.BackgroundRecords);
+        using var backend = BackendFactory.Create(options.Device);
+        // Learning rate q·N/10: a sampled canary moves its weight by C/10, and an unclipped one (the
+        // no-clipping control) converges toward its target instead of overshooting it.
+        var optimizer = new SgdOptimizer((float)(options.SampleRate * data.Records / 10));
+        using var trainer = new DpSgdTrainer(backend, [new Linear(m, 1, bias: false)], data, new MeanSquaredError(), optimizer, training, ledger)
+        {
+            Faults = AuditFaults.For(options.Control),
+        };
+        var before = new float[trainer.Network.Parameters.Length];
+        trainer.Network.ReadParameters(before);
+        trainer.Train(progress, cancellation);
+        var after = new float[before.Length];
+        trainer.Network.ReadParameters(after);
+        var scores = new double[m];
+        for (int j = 0; j < m; j++) scores[j] = double.IsFinite(after[j]) ? (double)after[j] - before[j] : double.NegativeInfinity;
+        return scores;
+    }
+
+    /// <summary>Each canary's parameter (from 0) under <see cref="PerExampleDpSgdTrainer"/> with Adam.</summary>
+    private static double[] PerExampleScores(DpSgdAuditOptions options, List<int> included, DpSgdOptions training, PrivacyLedger ledger,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        int m = options.Canaries;
+        var objective = new DiracCanaryObjective(m, included, options.BackgroundRecords);
+        var trainer = new PerExampleDpSgdTrainer(objective, new double[m], training, new Kernels.AdamParameters(LearningRate: 0.01f), ledger)
+        {
+            Faults = AuditFaults.For(options.Control),
+        };
+        trainer.Train(progress, cancellation);
+        var scores = new double[m];
+        for (int j = 0; j < m; j++) scores[j] = double.IsFinite(trainer.Parameters[j]) ? trainer.Parameters[j] : double.NegativeInfinity;
+        return scores;
     }
 
     /// <summary>Training progress as about ten lines per run.</summary>

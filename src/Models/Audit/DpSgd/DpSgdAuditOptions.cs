@@ -2,6 +2,16 @@ using System.Globalization;
 
 namespace DpSynth.Models.Audit.DpSgd;
 
+/// <summary>Which DP-SGD implementation an audit trains with.</summary>
+public enum AuditedTrainer
+{
+    /// <summary><see cref="Training.DpSgdTrainer"/>: networks on a compute backend (TableDiffusion's), ghost clipping, SGD here.</summary>
+    Network,
+
+    /// <summary><see cref="Training.PerExampleDpSgdTrainer"/>: host per-example gradients in double precision with Adam (DPVI's).</summary>
+    PerExample,
+}
+
 /// <summary>Settings of a one-run DP-SGD audit.</summary>
 public sealed record DpSgdAuditOptions
 {
@@ -39,7 +49,10 @@ public sealed record DpSgdAuditOptions
     /// <summary>A fault injected on purpose (positive control), or none.</summary>
     public PositiveControl Control { get; init; }
 
-    /// <summary>Compute device (a <see cref="Kernels.BackendFactory"/> name).</summary>
+    /// <summary>The trainer under audit.</summary>
+    public AuditedTrainer Trainer { get; init; } = AuditedTrainer.Network;
+
+    /// <summary>Compute device (a <see cref="Kernels.BackendFactory"/> name) of the network trainer.</summary>
     public string Device { get; init; } = "simd";
 
     /// <summary>Seed for a reproducible audit; null draws every key from the OS CSPRNG.</summary>

@@ -40,32 +40,37 @@ public static class MechanismAudit
         double sigma = AnalyticGaussianMechanism.CalibrateSigma(options.Epsilon, options.Delta, 1);
         int n = options.Draws;
         var rows = new List<MechanismAuditRow>();
+        // Family-wise confidence: each row's interval gets α/k (Bonferroni), so that a sound audit
+        // fails any row with probability at most α, not α per row.
+        int planned = options.Devices.Count + 6 + (options.PositiveControls ? 2 : 0);
+        double alpha = options.Alpha / planned;
         void Step(string what) => progress?.Report(string.Create(CultureInfo.InvariantCulture, $"audit mechanisms: {what} ({clock.Elapsed.TotalSeconds:0.0} s)"));
 
         ulong salt = 1;
         foreach (string device in options.Devices)
         {
             Step($"gaussian stream on {device}");
-            rows.Add(StreamRow(device, device == "ilgpu-cpu" ? Math.Min(n, options.SimulatorDraws) : n, sigma, random.Key(salt++), options.Alpha, PositiveControl.None));
+            rows.Add(StreamRow(device, device == "ilgpu-cpu" ? Math.Min(n, options.SimulatorDraws) : n, sigma, random.Key(salt++), alpha, PositiveControl.None));
         }
         Step("gaussian count");
-        rows.Add(GaussianNoiseAudits.Count(n, sigma, random.Source(salt++), options.Alpha));
+        rows.Add(GaussianNoiseAudits.Count(n, sigma, random.Source(salt++), alpha));
         Step("discrete gaussian sampler");
-        rows.Add(DiscreteNoiseAudits.Sampler(n, sigma, random.Source(salt++), random.Source(salt++), options.Alpha));
+        rows.Add(DiscreteNoiseAudits.Sampler(n, sigma, random.Source(salt++), random.Source(salt++), alpha));
         Step("dp histogram counts");
-        rows.Add(DiscreteNoiseAudits.HistogramCounts(n, sigma, random.Source(salt++), options.Alpha));
+        rows.Add(DiscreteNoiseAudits.HistogramCounts(n, sigma, random.Source(salt++), alpha));
         Step("dp histogram discovery");
-        rows.Add(DiscreteNoiseAudits.Discovery(n, sigma, DiscoveryDelta, random.Source(salt++), options.Alpha));
+        rows.Add(DiscreteNoiseAudits.Discovery(n, sigma, DiscoveryDelta, random.Source(salt++), alpha));
         Step("quantile exponential mechanism");
-        rows.Add(QuantileAudit.Run(n, options.Epsilon, random.Source(salt++), options.Alpha, PositiveControl.None));
+        rows.Add(QuantileAudit.Run(n, options.Epsilon, random.Source(salt++), alpha, PositiveControl.None));
         if (options.PositiveControls)
         {
             Step("positive control: gaussian stream with noise / 10");
-            rows.Add(StreamRow("simd", n, sigma, random.Key(salt++), options.Alpha, PositiveControl.NoiseDividedByTen));
+            rows.Add(StreamRow("simd", n, sigma, random.Key(salt++), alpha, PositiveControl.NoiseDividedByTen));
             Step("positive control: quantile mechanism with epsilon x 10");
-            rows.Add(QuantileAudit.Run(n, options.Epsilon, random.Source(salt++), options.Alpha, PositiveControl.NoiseDividedByTen));
+            rows.Add(QuantileAudit.Run(n, options.Epsilon, random.Source(salt++), alpha, PositiveControl.NoiseDividedByTen));
         }
         Step("done");
+        if (rows.Count != planned) throw new InvalidOperationException($"the audit ran {rows.Count} rows but planned {planned}");
         return new MechanismAuditReport(options, rows, clock.Elapsed.TotalSeconds);
     }
 

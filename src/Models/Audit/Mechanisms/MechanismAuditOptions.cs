@@ -18,7 +18,7 @@ public sealed record MechanismAuditOptions
     /// <summary>… and δ (Gaussian calibrations).</summary>
     public double Delta { get; init; } = 1e-5;
 
-    /// <summary>Error probability of every interval (1 − confidence).</summary>
+    /// <summary>Family-wise error probability of the intervals (1 − confidence): each of the k rows gets α/k.</summary>
     public double Alpha { get; init; } = 0.05;
 
     /// <summary>Whether positive controls (noise ÷ 10 on the SIMD Gaussian and on the quantile mechanism) run too.</summary>
