@@ -13,7 +13,7 @@ public static class LedgerNoiseCalibration
 {
     /// <summary>
     /// σ for the run, or null when no σ fits (the ledger has too little left). An empty ledger gets
-    /// the PLD calibration for the whole budget. Otherwise σ is bisected to 0.5 % from a bracket
+    /// the calibration of the ledger's accountant for the whole budget. Otherwise σ is bisected to 0.5 % from a bracket
     /// that starts at the RDP calibration for the ε left (RDP is looser than PLD composition, so it
     /// nearly always fits), each candidate priced exactly as the ledger will price it.
     /// </summary>
@@ -42,7 +42,7 @@ public static class LedgerNoiseCalibration
 
         if (ledger.Stages.Count == 0)
         {
-            double exact = NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, sampleRate, steps, epsilon, delta);
+            double exact = NoiseCalibrator.NoiseMultiplier(ledger.Accountant, sampleRate, steps, epsilon, delta);
             if (Fits(exact)) return exact;
         }
         double left = epsilon - ledger.TotalEpsilon;

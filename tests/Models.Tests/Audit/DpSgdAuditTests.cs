@@ -1,5 +1,6 @@
 using DpSynth.Models.Audit;
 using DpSynth.Models.Audit.DpSgd;
+using DpSynth.Privacy.Calibration;
 
 namespace DpSynth.Models.Tests.Audit;
 
@@ -8,6 +9,8 @@ public class DpSgdAuditTests
     private static DpSgdAuditOptions Small(double epsilon, PositiveControl control = PositiveControl.None) => new()
     {
         Epsilon = epsilon, Canaries = 200, BackgroundRecords = 100, Steps = 30, SampleRate = 0.5, Control = control, Seed = 11,
+        // RDP keeps the test in seconds (the PLD calibration takes seconds per ε); its σ is larger, its claim just as binding.
+        Accountant = AccountantKind.Rdp,
     };
 
     [Fact]
@@ -30,6 +33,22 @@ public class DpSgdAuditTests
         Assert.True(result.LedgerEpsilon <= 1, "the ledger must still claim the sound run");
         Assert.True(result.EpsilonLowerBound > 1, $"{control}: epsilon-hat {result.EpsilonLowerBound} not above the claimed 1");
         Assert.True(result.Passed);
+    }
+
+    [Theory]
+    [InlineData(PositiveControl.NoiseDividedByTen)]
+    [InlineData(PositiveControl.ClippingDisabled)]
+    public void BrokenPerExampleTrainerIsCaughtToo(PositiveControl control)
+    {
+        var result = DpSgdAudit.Run(Small(1, control) with { Trainer = AuditedTrainer.PerExample });
+        Assert.True(result.EpsilonLowerBound > 1, $"{control}: epsilon-hat {result.EpsilonLowerBound} not above the claimed 1");
+    }
+
+    [Fact]
+    public void SoundPerExampleTrainerIsNotCaughtAboveItsClaim()
+    {
+        var result = DpSgdAudit.Run(Small(1) with { Trainer = AuditedTrainer.PerExample });
+        Assert.True(result.EpsilonLowerBound <= 1, $"epsilon-hat {result.EpsilonLowerBound} above the claimed 1");
     }
 
     [Fact]

@@ -9,25 +9,25 @@ public class GeneratorAuditTests
     [Fact]
     public void DpviIsNotCaughtAboveItsClaim()
     {
-        var result = GeneratorAudit.Run(new GeneratorAuditOptions { Model = "dpvi", Epsilon = 1, Runs = 24, Seed = 3 });
+        var result = GeneratorAudit.Run(new GeneratorAuditOptions { Model = "dpvi", Epsilon = 1, Runs = 12, Seed = 3 });
         Assert.True(result.EpsilonLowerBound <= 1);
         Assert.True(result.LedgerEpsilon <= 1);
-        Assert.Equal(6, result.Test.Positives);
-        Assert.Equal(6, result.Test.Negatives);
+        Assert.Equal(3, result.Test.Positives);
+        Assert.Equal(3, result.Test.Negatives);
     }
 
     [Fact]
     public void CategoriesReadWithoutDpAreCaughtInTableDiffusionOutput()
     {
         // The control leaves column a's category set private and then reads it exactly: the target's
-        // a0 can reach the synthetic rows only when the target was in. Claimed ε is small so that a
-        // few dozen fits suffice.
+        // a0 can reach the synthetic rows only when the target was in. Claimed ε is small so that
+        // about a hundred fits suffice (the marginals zero a0 in about half the fits with the target).
         var result = GeneratorAudit.Run(new GeneratorAuditOptions
         {
-            Model = "tablediffusion", Epsilon = 0.1, Runs = 80, SyntheticRows = 200, Control = PositiveControl.CategoriesWithoutDp, Seed = 5,
+            Model = "tablediffusion", Epsilon = 0.5, Runs = 120, SyntheticRows = 200, Control = PositiveControl.CategoriesWithoutDp, Seed = 5,
         });
-        Assert.True(result.LedgerEpsilon <= 0.1, "the ledger must still claim the sound fit");
-        Assert.True(result.EpsilonLowerBound > 0.1, $"epsilon-hat {result.EpsilonLowerBound} with {result.Test}");
+        Assert.True(result.LedgerEpsilon <= 0.5, "the ledger must still claim the sound fit");
+        Assert.True(result.EpsilonLowerBound > 0.5, $"epsilon-hat {result.EpsilonLowerBound} with {result.Test}");
         Assert.Equal(0, result.MeanScoreOut); // without the target a0 cannot appear at all
     }
 

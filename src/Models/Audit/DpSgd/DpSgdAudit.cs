@@ -65,7 +65,7 @@ public static class DpSgdAudit
         for (int j = 0; j < m; j++) if (isIn[j] = (coins.NextULong() & 1) == 1) included.Add(j);
 
         var randomness = options.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
-        var ledger = new PrivacyLedger(new PrivacyBudget(options.Epsilon, options.Delta), randomness);
+        var ledger = new PrivacyLedger(new PrivacyBudget(options.Epsilon, options.Delta), randomness, options.Accountant);
         double sigma = LedgerNoiseCalibration.NoiseMultiplier(ledger, options.SampleRate, options.Steps)
             ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"no noise multiplier reaches epsilon {options.Epsilon} in {options.Steps} steps at sample rate {options.SampleRate}"));
 
@@ -77,7 +77,7 @@ public static class DpSgdAudit
             NoiseMultiplier = sigma,
             Delta = options.Delta,
             Seed = random.FitSeed(2),
-            Accountant = AccountantKind.Pld,
+            Accountant = options.Accountant,
         };
         var lines = progress is null ? null : new TrainingLines(progress, options);
         var scores = options.Trainer == AuditedTrainer.PerExample

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DpSynth.Privacy.Calibration;
 
 namespace DpSynth.Models.Audit.DpSgd;
 
@@ -48,6 +49,9 @@ public sealed record DpSgdAuditOptions
 
     /// <summary>A fault injected on purpose (positive control), or none.</summary>
     public PositiveControl Control { get; init; }
+
+    /// <summary>The accountant the claim is made with (the ledger's and the calibration's); PLD as in every fit.</summary>
+    public AccountantKind Accountant { get; init; } = AccountantKind.Pld;
 
     /// <summary>The trainer under audit.</summary>
     public AuditedTrainer Trainer { get; init; } = AuditedTrainer.Network;

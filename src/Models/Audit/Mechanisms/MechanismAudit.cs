@@ -42,7 +42,7 @@ public static class MechanismAudit
         var rows = new List<MechanismAuditRow>();
         // Family-wise confidence: each row's interval gets α/k (Bonferroni), so that a sound audit
         // fails any row with probability at most α, not α per row.
-        int planned = options.Devices.Count + 6 + (options.PositiveControls ? 2 : 0);
+        int planned = options.Devices.Count + 5 + (options.PositiveControls ? 2 : 0);
         double alpha = options.Alpha / planned;
         void Step(string what) => progress?.Report(string.Create(CultureInfo.InvariantCulture, $"audit mechanisms: {what} ({clock.Elapsed.TotalSeconds:0.0} s)"));
 
