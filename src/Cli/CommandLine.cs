@@ -26,6 +26,7 @@ internal static class CommandLine
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(AccountCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());

@@ -102,8 +102,8 @@ public sealed class TwinsStudyCommandTests(TwinsStudyFixture f) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("--device cpu", "--device applies to --generator tablediffusion only")]
-    [InlineData("--generator ctgan", "'ctgan' is not a twin generator")]
+    [InlineData("--device cpu", "--device applies to generators that use a compute backend only (dpvi runs on the host CPU)")]
+    [InlineData("--generator ctgan", "--generator: 'ctgan' is not a generator; the generators are: tablediffusion, dpvi")]
     [InlineData("--family gamma", "'gamma' is not a family")]
     [InlineData("--copies 1", "--copies must be between 2")]
     [InlineData("--centres 1", "--centres must be between 2")]
@@ -113,7 +113,9 @@ public sealed class TwinsStudyCommandTests(TwinsStudyFixture f) : IClassFixture<
     [InlineData("--epsilon 0", "--epsilon must be positive")]
     [InlineData("--delta 1.5", "--delta must be in (0, 1)")]
     [InlineData("--rows many", "--rows: 'many' is not a valid integer")]
-    [InlineData("--epochs -1", "--epochs must be positive")]
+    [InlineData("--epochs -1", "dpvi setting epochs: expected a positive number, got '-1'")]
+    [InlineData("--set components=0", "dpvi setting components: expected a whole number in 1..1024, got '0'")]
+    [InlineData("--set colour=red", "dpvi takes no setting 'colour' (its settings: outcome, family, epochs, components)")]
     [InlineData("--generator tablediffusion --device quantum", "Unknown device 'quantum'")]
     public void Bad_options_give_one_line_errors(string options, string mentions)
     {
@@ -160,7 +162,7 @@ public sealed class TwinsStudyDpviCommandTests
             var (code, stdout, stderr) = CliRunner.Run("twins", "study", "--centres", "4", "--rows", "2000", "--copies", "2", "--orders", "2",
                 "--max-k", "3", "--epochs", "4", "--family", "logistic", "--seed", "3", "--output", output);
             Assert.True(code == 0, stderr);
-            Assert.Contains("generator dpvi (K = 16, 4 epochs", stderr);
+            Assert.Contains("generator dpvi (epochs=4) on cpu (host)", stderr);
             Assert.Contains("release [4/4] C04: twin of", stderr);
             var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             int header = Array.FindIndex(lines, l => l.TrimStart().StartsWith("k ", StringComparison.Ordinal));

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using DpSynth.Kernels;
 using DpSynth.Models.Evaluation;
-using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
 
@@ -20,8 +20,8 @@ internal static class DemoCommand
 {
     private const string Description = """
         Run DpSynth end to end on a built-in simulated "clinic" table (16 centres of different sizes
-        and case mix): check the compute kernels, fit a differentially private TableDiffusion model
-        (epsilon 1, delta 1e-5), sample a synthetic twin of the same size, and evaluate it against a
+        and case mix): check the compute kernels, fit a differentially private generator (TableDiffusion
+        unless --model names another; epsilon 1, delta 1e-5), sample a synthetic twin of the same size, and evaluate it against a
         fresh holdout from the same simulator (fidelity, utility for the label "event", distance to
         closest record). With --output-dir the real, holdout and synthetic tables, the schema and
         the model file are kept there.
@@ -29,6 +29,7 @@ internal static class DemoCommand
         Examples:
           dpsynth demo
           dpsynth demo --device cpu --output-dir demo-out
+          dpsynth demo --model dpvi
         """;
 
     public static Command Create()
@@ -40,10 +41,14 @@ internal static class DemoCommand
         };
         var rows = NumberOptions.Long("--rows", "Rows of the simulated private table (default 20000).");
         var epsilon = NumberOptions.Double("--epsilon", "Privacy budget (default 1).");
-        var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs.");
+        var generatorOptions = new GeneratorOptions("--model", GeneratorRegistry.All[0].Kind, "Generator")
+            .Number("--epochs", "epochs", "Override the generator's epochs.");
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (noise then is not secret).");
         var outputDir = new Option<string?>("--output-dir") { Description = "Keep the tables, schema and model in this folder." };
-        var command = new Command("demo", Description) { device, rows, epsilon, epochs, seed, outputDir };
+        var command = new Command("demo", Description) { device, rows, epsilon };
+        generatorOptions.AddTo(command);
+        command.Options.Add(seed);
+        command.Options.Add(outputDir);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -63,28 +68,27 @@ internal static class DemoCommand
             var holdout = new ClinicSimulator(new ClinicSimulatorOptions(Math.Max(2_000, (int)rowCount / 4), 16, simulatorSeed + 1)).Generate();
             output.WriteLine($"simulated clinic table: {real.RowCount} rows, {real.Columns.Count} columns, 16 centres (holdout {holdout.RowCount} rows)");
 
-            var options = TableDiffusionOptions.Default;
-            if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
-            var request = new TableDiffusionFitRequest
+            var (generator, settings) = generatorOptions.Read(parse);
+            var request = new FitRequest
             {
                 Epsilon = parse.GetValue(epsilon) ?? 1.0,
                 Delta = 1e-5,
-                Options = options,
+                Settings = settings,
                 Seed = userSeed,
                 SchemaFile = "clinic simulator schema (public bounds and categories)",
             };
-            request.Validate();
-            var model = TableDiffusionFitter.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error));
-            var t = model.Training;
+            generator.Validate(request);
+            var model = generator.Fit(real, simulator.Schema, request, backend, new FitCommand.LineProgress(error));
+            var t = model.Summary;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fitted tablediffusion ({options.Preset}): epsilon {(double)t["total_epsilon"]!:0.###} at delta {request.Delta:R}, sigma {(double)t["noise_multiplier"]!:0.###}, {(long)t["steps"]!} steps, noise key {(userSeed is null ? "from the OS CSPRNG" : "from a user seed (not secret)")}"));
+                $"fitted {model.Description}: epsilon {t.Epsilon:0.###} at delta {request.Delta:R}, sigma {t.NoiseMultiplier:0.###}, {t.Steps} steps, noise key {(userSeed is null ? "from the OS CSPRNG" : "from a user seed (not secret)")}"));
 
             string folder = parse.GetValue(outputDir) ?? Directory.CreateTempSubdirectory("dpsynth-demo-").FullName;
             Directory.CreateDirectory(folder);
             try
             {
                 string syntheticPath = Path.Combine(folder, "clinic_synthetic.csv");
-                long written = CsvBatchWriter.Write(syntheticPath, model.Sample(backend, new SampleRequest(real.RowCount, userSeed)));
+                long written = CsvBatchWriter.Write(syntheticPath, model.Sample(new SampleRequest(real.RowCount, userSeed), backend));
                 var synthetic = TableReader.Read(syntheticPath, simulator.Schema);
                 output.WriteLine($"sampled {written} synthetic rows");
                 var report = SyntheticDataEvaluator.Evaluate(real, synthetic, holdout, "event", new EvaluationOptions { Backend = backend });

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using DpSynth.Kernels;
 using DpSynth.Models.Evaluation;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Tabular;
 
 namespace DpSynth.Cli.Commands;
@@ -17,26 +19,34 @@ internal static class EvaluateCommand
         test-on-real logistic regression (accuracy and ROC AUC beside train-on-real) and distance
         to closest record. The output reads the real data freely: it is for the data custodian,
         not for release. All three tables are read under --schema, or under the kinds inferred
-        from the real table.
+        from the real table. Instead of --synthetic, --model samples a synthetic table of the real
+        table's size from a model file of any generator kind (with --seed, reproducibly).
 
         Examples:
           dpsynth evaluate --real adult_train.csv --synthetic synth.csv --test adult_test.csv --label income
+          dpsynth evaluate --real adult_train.csv --model adult.dpsynth --seed 1 --test adult_test.csv --label income
           dpsynth evaluate --real r.csv --synthetic s.csv --test t.csv --label event --json
         """;
 
     public static Command Create()
     {
         var real = new Option<string>("--real") { Description = "The real training table.", Required = true };
-        var synthetic = new Option<string>("--synthetic") { Description = "The synthetic table.", Required = true };
+        var synthetic = new Option<string?>("--synthetic") { Description = "The synthetic table (or give --model)." };
+        var model = new Option<string?>("--model") { Description = "A model file to sample the synthetic table from, as many rows as the real table (instead of --synthetic)." };
+        var seed = NumberOptions.Long("--seed", "With --model: seed of the sampling noise (reproducible); default: OS CSPRNG.");
+        var device = new Option<string>("--device") { Description = $"With --model: compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var test = new Option<string>("--test") { Description = "A real holdout table (not used for fitting).", Required = true };
         var label = new Option<string>("--label") { Description = "Label column of the utility task.", Required = true };
         var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file to read all three tables under." };
         var json = new Option<bool>("--json") { Description = "Print the full report as JSON." };
 
-        var command = new Command("evaluate", Description) { real, synthetic, test, label, schemaPath, json };
+        var command = new Command("evaluate", Description) { real, synthetic, model, seed, device, test, label, schemaPath, json };
         command.SetAction(parse =>
         {
-            var (r, s, t) = Read(parse.GetValue(real)!, parse.GetValue(synthetic)!, parse.GetValue(test)!, parse.GetValue(schemaPath));
+            string? modelPath = parse.GetValue(model), syntheticPath = parse.GetValue(synthetic);
+            if ((modelPath is null) == (syntheticPath is null)) throw new CliInputException("give either --synthetic or --model");
+            using var sampled = modelPath is null ? null : new SampledTable(modelPath, parse.GetValue(real)!, parse.GetValue(seed), parse.GetValue(device)!);
+            var (r, s, t) = Read(parse.GetValue(real)!, sampled?.Path ?? syntheticPath!, parse.GetValue(test)!, parse.GetValue(schemaPath));
             string labelName = parse.GetValue(label)!;
             if (r.Find(labelName) is null) throw new CliInputException($"{r.Source}: no label column \"{labelName}\"");
             var report = SyntheticDataEvaluator.Evaluate(r, s, t, labelName);
@@ -59,6 +69,41 @@ internal static class EvaluateCommand
         }
         catch (TableFormatException e) { throw new CliInputException(e.Message); }
         catch (IOException e) { throw new CliInputException(e.Message); }
+    }
+
+    /// <summary>
+    /// A synthetic table sampled from a model file of any kind into a temporary CSV (so that it is read
+    /// under the same schema as the real table), as many rows as the real table; deleted on dispose.
+    /// </summary>
+    private sealed class SampledTable : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-evaluate-").FullName;
+
+        public SampledTable(string modelPath, string realPath, long? seed, string device)
+        {
+            try
+            {
+                if (!File.Exists(realPath)) throw new CliInputException($"{realPath}: file not found");
+                var fitted = GeneratorRegistry.Load(modelPath, readLedger: false);
+                long rows = Math.Max(1, TableReader.Read(realPath, fitted.Schema).RowCount);
+                using var backend = GeneratorRegistry.Get(fitted.Kind).UsesBackend ? BackendFactory.Create(device) : null;
+                Path = System.IO.Path.Combine(_dir, "synthetic.csv");
+                CsvBatchWriter.Write(Path, fitted.Sample(new SampleRequest(rows, seed is long s ? unchecked((ulong)s) : null), backend));
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public string Path { get; } = "";
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_dir, recursive: true); }
+            catch (IOException) { /* best effort: a temp folder */ }
+        }
     }
 
     internal static void WriteSummary(TextWriter o, EvaluationReport report)

@@ -2,31 +2,37 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DpSynth.Kernels;
-using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Training;
 
 namespace DpSynth.Cli.Commands;
 
 /// <summary>
-/// `dpsynth fit`: fits a DP generator (TableDiffusion) on a private table and saves a model file
-/// holding everything `sample` needs. Progress lines go to stderr; the summary to stdout.
+/// `dpsynth fit`: fits a DP generator of any registered kind on a private table and saves a model
+/// file holding everything `sample` needs. Progress lines go to stderr; the summary to stdout.
 /// </summary>
 internal static class FitCommand
 {
     private const string Description = """
         Fit a differentially private generator on a table and save it as a model file.
 
-        The whole fit is (epsilon, delta)-DP: statistics the schema does not declare public (numeric
-        bounds, quantile grids, category sets) are estimated with DP from a share of epsilon, and the
-        denoiser is trained with DP-SGD on the rest, its noise calibrated for exactly the steps run.
+        The whole fit is (epsilon, delta)-DP and every use of the data is a stage of the ledger in
+        the model file: statistics the schema does not declare public (numeric bounds, quantile
+        grids, category sets) are estimated with DP from a share of epsilon (generators that cannot
+        estimate them, like dpvi, refuse the schema naming the column), and the model is trained
+        with DP-SGD on the rest, its noise calibrated for exactly the steps run.
         Without --schema, column kinds are inferred and every value is treated as private.
         Delta is your choice (default 1e-5); it is never derived from the row count.
+
+        Generators (--model; `dpsynth models` also lists their settings, given with --set key=value):
+        {0}
 
         Examples:
           dpsynth fit adult.csv --schema adult.schema.json --epsilon 1 --delta 1e-5 -o adult.dpsynth
           dpsynth fit adult.csv --epsilon 1 --seed 7 -o adult.dpsynth
           dpsynth fit adult.csv --epsilon 1 --preset paper -o adult-paper.dpsynth
+          dpsynth fit clinic.csv --schema clinic.schema.json --epsilon 1 --model dpvi --outcome visits -o clinic-dpvi.dpsynth
         """;
 
     public static Command Create()
@@ -36,53 +42,60 @@ internal static class FitCommand
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
-        var model = new Option<string>("--model") { Description = "Generator: tablediffusion.", DefaultValueFactory = _ => TableDiffusionModel.Kind };
-        model.AcceptOnlyFromAmong(TableDiffusionModel.Kind);
-        var preset = new Option<string>("--preset")
-        {
-            Description = "Hyper-parameter preset: default (x0-prediction with cross-entropy on categories, step input, re-noising reverse process) or paper (Truda 2023).",
-            DefaultValueFactory = _ => "default",
-        };
-        // Checked in the action (TableDiffusionOptions.FromPreset): AcceptOnlyFromAmong's error spans several lines.
-        var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
+        var generatorOptions = new GeneratorOptions("--model", GeneratorRegistry.All[0].Kind, "Generator")
+            .Text("--preset", "preset", "tablediffusion: hyper-parameter preset, default (x0-prediction with cross-entropy on categories, step input, re-noising reverse process) or paper (Truda 2023).")
+            .Number("--epochs", "epochs", "Override the generator's epochs (noise is calibrated for the steps this gives).")
+            .Text("--outcome", "outcome", "dpvi: the outcome column (default: the schema's label column).")
+            .Text("--family", "family", "dpvi: the outcome's family, poisson or logistic (default: from the column kind).");
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
         var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
 
-        var command = new Command("fit", Description) { data, schemaPath, epsilon, delta, model, preset, epochs, device, seed, output };
+        var command = new Command("fit", string.Format(CultureInfo.InvariantCulture, Description, ModelsCommand.HelpList())) { data, schemaPath, epsilon, delta };
+        generatorOptions.AddTo(command);
+        command.Options.Add(device);
+        command.Options.Add(seed);
+        command.Options.Add(output);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
             var config = parse.InvocationConfiguration;
-            var options = TableDiffusionOptions.FromPreset(parse.GetValue(preset)!);
-            if (parse.GetValue(epochs) is double e) options = options with { Epochs = e };
-            var request = new TableDiffusionFitRequest
+            var (generator, settings) = generatorOptions.Read(parse);
+            var request = new FitRequest
             {
                 Epsilon = parse.GetValue(epsilon)!.Value,
                 Delta = parse.GetValue(delta) ?? 1e-5,
-                Options = options,
+                Settings = settings,
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
                 SchemaFile = parse.GetValue(schemaPath) ?? "inferred schema",
             };
-            request.Validate(); // refuse a bad budget before any private data is read
+            // Refuse a bad budget or setting, and a schema the generator cannot use, before any private data is read.
+            generator.Validate(request);
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
+            if (parse.GetValue(schemaPath) is string declared) generator.Validate(LoadSchema(declared), request);
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
-            using var backend = BackendFactory.Create(parse.GetValue(device)!);
+            using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             var progress = new LineProgress(config.Error);
-            var fitted = TableDiffusionFitter.Fit(table, schema, request, backend, progress);
+            var fitted = generator.Fit(table, schema, request, backend, progress);
             string outPath = parse.GetValue(output)!;
             try { fitted.Save(outPath); }
             catch (IOException ex) { throw new CliInputException($"{outPath}: cannot write the model file ({ex.Message})"); }
-            var t = fitted.Training;
+            var t = fitted.Summary;
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fitted {TableDiffusionModel.Kind} ({options.Preset}) on {table.RowCount} rows: epsilon {(double)t["total_epsilon"]!:0.####} at delta {request.Delta:R} (preprocessing {(double)t["preprocessing_epsilon"]!:0.####}, training {(double)t["training_epsilon"]!:0.####}); sigma {(double)t["noise_multiplier"]!:0.###}, {(long)t["steps"]!} steps; {backend.Name}; {clock.Elapsed.TotalSeconds:0.0} s"));
+                $"fitted {fitted.Description} on {table.RowCount} rows: epsilon {t.Epsilon:0.####} at delta {request.Delta:R} (preprocessing {t.PreprocessingEpsilon:0.####}, training {t.TrainingEpsilon:0.####}); sigma {t.NoiseMultiplier:0.###}, {t.Steps} steps; {backend?.Name ?? "cpu (host)"}; {clock.Elapsed.TotalSeconds:0.0} s"));
             config.Output.WriteLine($"wrote {outPath}");
             return 0;
         });
         return command;
     }
 
+    private static TableSchema LoadSchema(string path)
+    {
+        try { return TableSchemaJson.Load(path); }
+        catch (TableFormatException e) { throw new CliInputException(e.Message); }
+        catch (IOException e) { throw new CliInputException(e.Message); }
+    }
 
     /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>
     internal sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DpSynth.Kernels;
-using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Tabular;
 
 namespace DpSynth.Cli.Commands;
@@ -14,7 +14,8 @@ namespace DpSynth.Cli.Commands;
 internal static class SampleCommand
 {
     private const string Description = """
-        Generate synthetic rows from a model file written by `dpsynth fit`. Sampling is
+        Generate synthetic rows from a model file written by `dpsynth fit` (any generator kind:
+        the file records which). Sampling is
         post-processing: it spends no privacy budget. Rows are generated in batches and streamed
         to the output, CSV or Parquet by its extension (one row group per batch). With --shard i/n only the i-th of n equal row ranges is produced, from
         its own part of the noise stream, so shards can run on separate machines and be
@@ -46,11 +47,12 @@ internal static class SampleCommand
             string outPath = parse.GetValue(output)!;
             TableFileType.FromExtension(outPath); // refuse an unknown output format before any work
             string path = parse.GetValue(modelPath)!;
-            // A bad file is refused with one line, exit 2. Sampling is post-processing: the ledger is not read.
-            var model = TableDiffusionModel.Load(path, readLedger: false);
-            using var backend = BackendFactory.Create(parse.GetValue(device)!);
+            // Any registered kind, by the kind the file records. A bad file is refused with one line, exit 2.
+            // Sampling is post-processing: the ledger is not read.
+            var model = GeneratorRegistry.Load(path, readLedger: false);
+            using var backend = GeneratorRegistry.Get(model.Kind).UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             long written;
-            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(backend, request))); }
+            try { written = TableWriter.Write(outPath, PrefetchedBatches.Ahead(model.Sample(request, backend))); }
             catch (IOException e) { throw new CliInputException($"{outPath}: cannot write ({e.Message})"); }
             string part = count > 1 ? $" (shard {index}/{count}: rows {request.FirstRow}..{request.EndRow - 1})" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

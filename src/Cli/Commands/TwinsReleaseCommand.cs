@@ -5,8 +5,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Generators.Dpvi;
-using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Tabular;
 
 namespace DpSynth.Cli.Commands;
@@ -33,7 +33,7 @@ internal static class TwinsReleaseCommand
         Each copy has the party's row count unless --rows declares a public one; without --rows the
         row count is released as well (caveats.txt says so).
 
-        Generators:
+        Generators (--generator; `dpsynth models` lists them all with their settings, given with --set):
           dpvi (default)  the twin generator of Prediger et al. (2023): a mixture of independent
                           categorical covariates (Gaussian for numeric ones) with a Poisson or
                           logistic regression of --outcome on the covariates, fitted by DP
@@ -43,6 +43,7 @@ internal static class TwinsReleaseCommand
           tablediffusion  a DP diffusion model; its copies are draws from ONE fitted model, so
                           between-copy variation carries no parameter uncertainty and pooled
                           (Rubin) intervals will be too narrow.
+          any other kind of the registry is used like tablediffusion when its copies share one model.
 
         Example:
           dpsynth twins release centre_a.csv --schema clinic.schema.json --epsilon 1 --delta 1e-6 --copies 10 -o twins_a
@@ -58,33 +59,23 @@ internal static class TwinsReleaseCommand
         var copies = NumberOptions.Long("--copies", "Number of synthetic datasets M to release (>= 2, as pooling needs).");
         copies.Required = true;
         var rows = NumberOptions.Long("--rows", "Declared (public) rows per copy; default: the party's row count, which is then released.");
-        var epochs = NumberOptions.Double("--epochs", "Override the preset's epochs (noise is calibrated for the steps this gives).");
-        var generator = new Option<string>("--generator") { Description = "Twin generator: dpvi (default) or tablediffusion.", DefaultValueFactory = _ => DpviModel.Kind };
-        var outcome = new Option<string?>("--outcome") { Description = "dpvi: the outcome column (default: the schema's label column)." };
-        var family = new Option<string?>("--family") { Description = "dpvi: the outcome's family, poisson or logistic (default: from the column kind)." };
-        var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
+        var generatorOptions = new GeneratorOptions("--generator", DpviModel.KindName, "Twin generator")
+            .Number("--epochs", "epochs", "Override the generator's epochs (noise is calibrated for the steps this gives).")
+            .Text("--outcome", "outcome", "dpvi: the outcome column (default: the schema's label column).")
+            .Text("--family", "family", "dpvi: the outcome's family, poisson or logistic (default: from the column kind).");
+        var device = new Option<string>("--device") { Description = $"Compute device for generators that use one: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
         var seed = NumberOptions.Long("--seed", "Seed for reproducible runs (recorded; seeded noise is not secret).");
         var output = new Option<string>("--output", "-o") { Description = "Directory to write the release into.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace DIR even when it exists and is not empty." };
 
-        var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows, epochs, generator, outcome, family, device, seed, output, force };
+        var command = new Command("release", Description) { data, schemaPath, epsilon, delta, copies, rows };
+        generatorOptions.AddTo(command);
+        foreach (var option in new Option[] { device, seed, output, force }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
             var config = parse.InvocationConfiguration;
-            // Checked here rather than by AcceptOnlyFromAmong, whose error spans several lines.
-            string g = parse.GetValue(generator)!;
-            if (g != DpviModel.Kind && g != TableDiffusionModel.Kind)
-                throw new CliInputException($"--generator: '{g}' is not available; the twin generators are: {DpviModel.Kind}, {TableDiffusionModel.Kind}");
-            bool dpvi = g == DpviModel.Kind;
-            if (!dpvi && (parse.GetValue(outcome) is not null || parse.GetValue(family) is not null))
-                throw new CliInputException("--outcome and --family apply to the dpvi generator only");
-            DpviOutcomeFamily? dpviFamily = null;
-            if (parse.GetValue(family) is string f)
-            {
-                try { dpviFamily = DpviModel.ParseFamily(f); }
-                catch (FormatException e) { throw new CliInputException($"--family: {e.Message}"); }
-            }
+            var (generator, settings) = generatorOptions.Read(parse);
             long m = parse.GetValue(copies)!.Value;
             if (m < 2 || m > 10_000) throw new CliInputException($"--copies must be between 2 and 10000 (pooling needs at least 2), got {m}");
             long? declaredRows = parse.GetValue(rows);
@@ -94,18 +85,10 @@ internal static class TwinsReleaseCommand
             double eps = parse.GetValue(epsilon)!.Value, del = parse.GetValue(delta) ?? 1e-5;
             string schemaName = parse.GetValue(schemaPath) ?? "inferred schema";
 
-            var tdOptions = TableDiffusionOptions.Default;
-            if (parse.GetValue(epochs) is double e1) tdOptions = tdOptions with { Epochs = e1 };
-            var tdRequest = new TableDiffusionFitRequest { Epsilon = eps, Delta = del, Options = tdOptions, Seed = seedValue, SchemaFile = schemaName };
-            var dpviOptions = DpviOptions.Default;
-            if (parse.GetValue(epochs) is double e2) dpviOptions = dpviOptions with { Epochs = e2 };
-            var dpviRequest = new DpviFitRequest
-            {
-                Epsilon = eps, Delta = del, Options = dpviOptions, Seed = seedValue, SchemaFile = schemaName,
-                Outcome = parse.GetValue(outcome), Family = dpviFamily,
-            };
-            // Refuse a bad budget before any private data is read.
-            if (dpvi) dpviRequest.Validate(); else tdRequest.Validate();
+            var request = new FitRequest { Epsilon = eps, Delta = del, Settings = settings, Seed = seedValue, SchemaFile = schemaName };
+            // Refuse a bad budget or setting before any private data is read.
+            try { generator.Validate(request); }
+            catch (ArgumentException e) { throw new CliInputException(e.Message); }
             string dir = parse.GetValue(output)!;
             CheckOutputDirectory(dir, parse.GetValue(force));
             string path = parse.GetValue(data)!;
@@ -113,50 +96,23 @@ internal static class TwinsReleaseCommand
             var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
             long n = declaredRows ?? table.RowCount;
 
-            ReleaseFacts release;
-            string deviceName;
-            if (dpvi)
+            // Refuse a schema the generator cannot use (e.g. dpvi without public category sets) before any training.
+            try { generator.Validate(schema, request); }
+            catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose another --generator: `dpsynth models` says which estimate them with DP)"); }
+            using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
+            var fitted = generator.Fit(table, schema, request, backend);
+            var release = new ReleaseFacts(fitted.Description, (int)m, n, declaredRows is not null, eps, del,
+                fitted.Summary.Epsilon, seedValue, fitted.CopiesFromOneModel);
+            string deviceName = backend?.Name ?? "cpu (host)";
+            WriteDirectory(dir, temp =>
             {
-                // Refuse a schema without public category sets or bounds before any training.
-                try { DpviLayout.Create(schema, dpviRequest.Outcome, dpviRequest.Family, dpviOptions, schemaName); }
-                catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose --generator tablediffusion, which can estimate them with DP)"); }
-                var fitted = DpviFitter.Fit(table, schema, dpviRequest);
-                var y = fitted.Layout.Outcome;
-                string described = y is null ? $"{DpviModel.Kind} (K = {dpviOptions.Components}, no outcome)"
-                    : $"{DpviModel.Kind} (K = {dpviOptions.Components}, {DpviModel.FamilyName(y.Family)} outcome {y.Name})";
-                release = new ReleaseFacts(described, (int)m, n, declaredRows is not null, eps, del,
-                    (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: false);
-                deviceName = "cpu (host)";
-                WriteDirectory(dir, temp =>
-                {
-                    fitted.Save(Path.Combine(temp, ModelFile));
-                    AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
-                    // Copy m is its own posterior draw θ⁽ᵐ⁾ ~ q, then its rows.
-                    for (int i = 0; i < m; i++)
-                        CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), [fitted.SampleCopy((int)n, i, seedValue)]);
-                    WriteFacts(temp, release);
-                });
-            }
-            else
-            {
-                using var backend = BackendFactory.Create(parse.GetValue(device)!);
-                var fitted = TableDiffusionFitter.Fit(table, schema, tdRequest, backend);
-                release = new ReleaseFacts($"{TableDiffusionModel.Kind} ({tdOptions.Preset} preset)", (int)m, n, declaredRows is not null, eps, del,
-                    (double)fitted.Training["total_epsilon"]!, seedValue, CopiesFromOneModel: true);
-                deviceName = backend.Name;
-                WriteDirectory(dir, temp =>
-                {
-                    fitted.Save(Path.Combine(temp, ModelFile));
-                    AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
-                    // One sampling stream cut into M disjoint row ranges: copy m is shard m − 1 of M.
-                    for (int i = 0; i < m; i++)
-                    {
-                        var shard = new SampleRequest(n * m, seedValue, i, (int)m);
-                        CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), fitted.Sample(backend, shard));
-                    }
-                    WriteFacts(temp, release);
-                });
-            }
+                fitted.Save(Path.Combine(temp, ModelFile));
+                AtomicFile.WriteText(Path.Combine(temp, LedgerFile), fitted.Ledger?.ToJson() ?? "null");
+                // Copy m: its own posterior draw, or shard m of one sampling stream (SampleRequest.ForCopy).
+                for (int i = 0; i < m; i++)
+                    CsvBatchWriter.Write(Path.Combine(temp, TwinFile(i + 1)), fitted.Sample(SampleRequest.ForCopy(fitted, n, i, (int)m, seedValue), backend));
+                WriteFacts(temp, release);
+            });
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"released {m} synthetic copies of {n} rows from {release.Generator} fitted on {table.RowCount} rows: epsilon {release.SpentEpsilon:0.####} at delta {del:R}; {deviceName}; {clock.Elapsed.TotalSeconds:0.0} s"));
             config.Output.WriteLine($"wrote {dir}");

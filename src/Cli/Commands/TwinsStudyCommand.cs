@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using DpSynth.Kernels;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Generators.Dpvi;
-using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins;
 using DpSynth.Models.Twins.Study;
@@ -19,9 +19,6 @@ internal static class TwinsStudyCommand
 {
     /// <summary>File names written into the output directory.</summary>
     public const string JsonFile = "study.json", PlotFile = "study.svg";
-
-    /// <summary>Twin generators that can be named; dpvi (the paper's) is the default.</summary>
-    public const string TableDiffusion = "tablediffusion", Dpvi = "dpvi";
 
     private const string Description = """
         Run the synthetic-twins experiment of Prediger et al. (2023) on the built-in clinic simulator.
@@ -44,6 +41,7 @@ internal static class TwinsStudyCommand
         by DP-SGD; each copy comes from its own posterior draw, so pooled intervals carry the
         posterior's parameter uncertainty; runs on the host CPU (--device does not apply).
         tablediffusion: its copies are draws from one fitted model, so pooled intervals are too narrow.
+        Any generator of `dpsynth models` can be named; the study marks its outcome as the schema's label.
 
         Examples:
           dpsynth twins study
@@ -60,13 +58,15 @@ internal static class TwinsStudyCommand
         var epsilon = NumberOptions.Double("--epsilon", "Each twin's privacy budget epsilon; default 1.");
         var delta = NumberOptions.Double("--delta", "Each twin's delta; default 1e-6.");
         var family = new Option<string>("--family") { Description = "poisson (outcome visits) or logistic (outcome event).", DefaultValueFactory = _ => "poisson" };
-        var generator = new Option<string>("--generator") { Description = "Twin generator: dpvi (default, the paper's) or tablediffusion.", DefaultValueFactory = _ => Dpvi };
-        var epochs = NumberOptions.Double("--epochs", "Override the generator's default epochs (DPVI or the TableDiffusion preset).");
+        var generatorOptions = new GeneratorOptions("--generator", DpviModel.KindName, "Twin generator")
+            .Number("--epochs", "epochs", "Override the generator's default epochs (DPVI or the TableDiffusion preset).");
         var seed = NumberOptions.Long("--seed", "Study seed: simulation, splits, orders and the generators' noise (reproducible, not secret); without it the seed is 1 and the generators' noise comes from the OS CSPRNG.");
         var output = new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed; the two files are replaced).", DefaultValueFactory = _ => "twins-study" };
-        var device = new Option<string>("--device") { Description = $"tablediffusion: compute device: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = $"Compute device for generators that use one: {string.Join(", ", BackendFactory.DeviceNames)} (dpvi runs on the host CPU).", DefaultValueFactory = _ => "auto" };
 
-        var command = new Command("study", Description) { centres, rows, copies, orders, maxK, epsilon, delta, family, generator, epochs, seed, output, device };
+        var command = new Command("study", Description) { centres, rows, copies, orders, maxK, epsilon, delta, family };
+        generatorOptions.AddTo(command);
+        foreach (var option in new Option[] { seed, output, device }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
@@ -77,11 +77,10 @@ internal static class TwinsStudyCommand
                 "logistic" => GlmFamily.Logistic,
                 var other => throw new CliInputException($"--family: '{other}' is not a family; use poisson or logistic"),
             };
-            string gen = parse.GetValue(generator)!;
-            if (gen != TableDiffusion && gen != Dpvi) throw new CliInputException($"--generator: '{gen}' is not a twin generator; use {Dpvi} or {TableDiffusion}");
+            var (generator, settings) = generatorOptions.Read(parse);
             string deviceName = parse.GetValue(device)!;
-            if (gen == Dpvi && deviceName != "auto")
-                throw new CliInputException($"--device applies to --generator {TableDiffusion} only ({Dpvi} runs on the host CPU)");
+            if (!generator.UsesBackend && deviceName != "auto")
+                throw new CliInputException($"--device applies to generators that use a compute backend only ({generator.Kind} runs on the host CPU)");
 
             int centreCount = Int(parse.GetValue(centres), 16, "--centres", 2, 256);
             var options = new TwinStudyOptions
@@ -97,17 +96,19 @@ internal static class TwinsStudyCommand
                 Seed = unchecked((ulong)(parse.GetValue(seed) ?? 1)),
                 SeedGenerator = parse.GetValue(seed) is not null,
             };
-            double? epochOverride = parse.GetValue(epochs) is double e ? Positive(e, "--epochs") : null;
             options.Validate();
+            try { generator.Validate(new FitRequest { Epsilon = options.Epsilon, Delta = options.Delta, Settings = settings }); }
+            catch (ArgumentException e) { throw new CliInputException(e.Message); }
             string dir = parse.GetValue(output)!;
             if (File.Exists(dir)) throw new CliInputException($"{dir}: exists and is a file, not a directory");
 
-            // DPVI trains on the host CPU: a compute backend is made for TableDiffusion only.
-            using var backend = gen == TableDiffusion ? BackendFactory.Create(deviceName) : null;
-            var (twinGenerator, description) = CreateGenerator(gen, backend, epochOverride, fam);
+            // A compute backend is made only for generators that use one (DPVI trains on the host CPU).
+            using var backend = generator.UsesBackend ? BackendFactory.Create(deviceName) : null;
+            string given = string.Join(", ", settings.Values.Select(kv => $"{kv.Key}={kv.Value}"));
+            string description = given.Length == 0 ? $"{generator.Kind} (default settings)" : $"{generator.Kind} ({given})";
             config.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"twins study: {options.Centres} centres, {options.Rows} rows, {fam.ToString().ToLowerInvariant()}, generator {description} on {backend?.Name ?? "cpu (host)"}, M = {options.Copies}, R = {options.Orders}, k = 1..{options.MaxK}, epsilon {options.Epsilon:R}, delta {options.Delta:R}, seed {options.Seed}{(options.SeedGenerator ? "" : " (generator noise from the OS CSPRNG)")}"));
-            var result = TwinStudy.Run(options, twinGenerator, new LineProgress(config.Error));
+            var result = TwinStudy.Run(options, generator, settings, backend, new LineProgress(config.Error));
 
             WriteSummary(config.Output, result);
             try
@@ -121,23 +122,6 @@ internal static class TwinsStudyCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The twin generator named by --generator, and how to describe it in the first progress line.</summary>
-    private static (ITwinGenerator Generator, string Description) CreateGenerator(string name, IComputeBackend? backend, double? epochs, GlmFamily family)
-    {
-        if (name == TableDiffusion)
-        {
-            var options = TableDiffusionOptions.Default;
-            if (epochs is double e) options = options with { Epochs = e };
-            options.Validate();
-            return (new TableDiffusionTwinGenerator(backend!, options), $"{TableDiffusion} ({options.Preset} preset)");
-        }
-        var dpvi = DpviOptions.DefaultFor(family == GlmFamily.Logistic ? DpviOutcomeFamily.Logistic : DpviOutcomeFamily.Poisson);
-        if (epochs is double e2) dpvi = dpvi with { Epochs = e2 };
-        dpvi.Validate();
-        return (new DpviTwinGenerator(dpvi), string.Create(CultureInfo.InvariantCulture,
-            $"{Dpvi} (K = {dpvi.Components}, {dpvi.Epochs:R} epochs, initial posterior sd {dpvi.InitialSd:R}; each copy its own posterior draw)"));
     }
 
     private static int Int(long? value, int fallback, string name, long min, long max)

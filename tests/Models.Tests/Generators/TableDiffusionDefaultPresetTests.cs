@@ -1,3 +1,4 @@
+using DpSynth.Models.Generators;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Kernels.Simd;
@@ -245,10 +246,10 @@ public sealed class TableDiffusionDefaultPresetTests : IDisposable
         model.Save(path);
         var loaded = TableDiffusionModel.Load(path);
         Assert.Equal(DiffusionTarget.Start, loaded.Options.Target);
-        string whole = Csv(loaded.Sample(backend, new SampleRequest(60, Seed: 9), batchRows: 16));
-        Assert.Equal(whole, Csv(model.Sample(backend, new SampleRequest(60, Seed: 9), batchRows: 7)));
-        string shard0 = Csv(loaded.Sample(backend, new SampleRequest(60, 9, 0, 2)));
-        string shard1 = Csv(loaded.Sample(backend, new SampleRequest(60, 9, 1, 2)));
+        string whole = Csv(loaded.Sample(new SampleRequest(60, Seed: 9), backend, batchRows: 16));
+        Assert.Equal(whole, Csv(model.Sample(new SampleRequest(60, Seed: 9), backend, batchRows: 7)));
+        string shard0 = Csv(loaded.Sample(new SampleRequest(60, 9, 0, 2), backend));
+        string shard1 = Csv(loaded.Sample(new SampleRequest(60, 9, 1, 2), backend));
         Assert.Equal(whole, shard0 + shard1[(shard1.IndexOf('\n') + 1)..]);
         Assert.Equal(61, whole.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }

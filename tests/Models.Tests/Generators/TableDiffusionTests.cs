@@ -1,3 +1,4 @@
+using DpSynth.Models.Generators;
 using DpSynth.Kernels.Random;
 using DpSynth.Kernels.Simd;
 using DpSynth.Models.Generators.TableDiffusion;
@@ -81,7 +82,7 @@ public sealed class TableDiffusionTests(TableDiffusionTests.SmallFit fit) : IDis
         Assert.InRange(model.Ledger!.TotalEpsilon, 1.9, 2); // within the budget, and the slack of composition is used
         Assert.Equal("training", model.Ledger.Stages[^1].Name);
         Assert.True(model.Ledger.Stages.Count > 1); // the quantile grids were paid for
-        Assert.Equal(2L, (long)model.Training["steps"]!); // ⌈1 epoch / q⌉ with q = 1024/1500
+        Assert.Equal(2L, model.Summary.Steps); // ⌈1 epoch / q⌉ with q = 1024/1500
     }
 
     [Fact]
@@ -95,12 +96,12 @@ public sealed class TableDiffusionTests(TableDiffusionTests.SmallFit fit) : IDis
         Assert.Equal(model.Encoder.ToJson(), loaded.Encoder.ToJson());
 
         using var backend = new SimdBackend();
-        string whole = Csv(model.Sample(backend, new SampleRequest(50, Seed: 9), batchRows: 16));
-        Assert.Equal(whole, Csv(loaded.Sample(backend, new SampleRequest(50, Seed: 9), batchRows: 7)));
-        string shard0 = Csv(loaded.Sample(backend, new SampleRequest(50, 9, 0, 2)));
-        string shard1 = Csv(loaded.Sample(backend, new SampleRequest(50, 9, 1, 2)));
+        string whole = Csv(model.Sample(new SampleRequest(50, Seed: 9), backend, batchRows: 16));
+        Assert.Equal(whole, Csv(loaded.Sample(new SampleRequest(50, Seed: 9), backend, batchRows: 7)));
+        string shard0 = Csv(loaded.Sample(new SampleRequest(50, 9, 0, 2), backend));
+        string shard1 = Csv(loaded.Sample(new SampleRequest(50, 9, 1, 2), backend));
         Assert.Equal(whole, shard0 + shard1[(shard1.IndexOf('\n') + 1)..]);
-        Assert.NotEqual(whole, Csv(loaded.Sample(backend, new SampleRequest(50, Seed: 10))));
+        Assert.NotEqual(whole, Csv(loaded.Sample(new SampleRequest(50, Seed: 10), backend)));
     }
 
     [Fact]

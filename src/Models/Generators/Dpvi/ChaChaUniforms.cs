@@ -4,12 +4,13 @@ namespace DpSynth.Models.Generators.Dpvi;
 
 /// <summary>
 /// Uniform and standard-normal draws from consecutive ChaCha20 keystream blocks of one key and
-/// stream: a CSPRNG stream when the key is secure, reproducible when it comes from a seed.
+/// stream, from block <paramref name="firstBlock"/> on: a CSPRNG stream when the key is secure,
+/// reproducible when it comes from a seed.
 /// </summary>
-internal sealed class ChaChaUniforms(NoiseKey key)
+internal sealed class ChaChaUniforms(NoiseKey key, ulong firstBlock = 0)
 {
     private readonly uint[] _block = new uint[16];
-    private ulong _next;
+    private ulong _next = firstBlock;
     private int _slot = 16;
     private double? _spare;
 

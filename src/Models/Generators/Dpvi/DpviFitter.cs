@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Diagnostics;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Tabular;
@@ -44,6 +44,7 @@ public static class DpviFitter
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         request.Validate();
+        long start = Stopwatch.GetTimestamp();
         var options = request.Options;
         var layout = DpviLayout.Create(schema, request.Outcome, request.Family, options, request.SchemaFile);
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: DPVI needs at least 2 rows, got {table.RowCount}");
@@ -54,6 +55,8 @@ public static class DpviFitter
         var initial = InitialParameters(layout, options, request.Seed);
 
         var trainer = CalibratedTrainer(objective, initial, data.Rows, request, ledger);
+        double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long trainingStart = Stopwatch.GetTimestamp();
         long total = trainer.Plan.TotalSteps;
         long firstAveraged = Math.Min(total, (long)Math.Floor((1 - options.AveragedFraction) * total) + 1);
         var average = new double[2 * layout.ParameterCount];
@@ -75,21 +78,20 @@ public static class DpviFitter
             mean[j] = (float)w[j];
             rho[j] = (float)w[p + j];
         }
-        var training = new JsonObject
+        var summary = new FitSummary
         {
-            ["noise_multiplier"] = record.NoiseMultiplier,
-            ["sample_rate"] = record.SampleRate,
-            ["steps"] = record.StepsRun,
-            ["clip_norm"] = record.ClipNorm,
-            ["rows"] = data.Rows,
-            ["training_epsilon"] = record.Epsilon,
-            ["total_epsilon"] = ledger.TotalEpsilon,
-            ["delta"] = request.Delta,
-            ["averaged_iterates"] = averaged,
-            ["secure_randomness"] = record.SecureRandomness,
-            ["reparameterisation"] = "one draw eta ~ N(0, I) per step, theta = mu + softplus(rho) * eta",
+            Epsilon = ledger.TotalEpsilon,
+            Delta = request.Delta,
+            TrainingEpsilon = record.Epsilon,
+            NoiseMultiplier = record.NoiseMultiplier,
+            SampleRate = record.SampleRate,
+            Steps = record.StepsRun,
+            ClipNorm = record.ClipNorm,
+            SecureRandomness = record.SecureRandomness,
+            Stages = FitSummary.StagesOf(ledger),
+            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
         };
-        return new DpviModel(schema, options, layout.Outcome?.Name, layout.Outcome?.Family, mean, rho, ledger, training, request.SchemaFile);
+        return new DpviModel(schema, options, layout.Outcome?.Name, layout.Outcome?.Family, mean, rho, ledger, summary, averaged, request.SchemaFile);
     }
 
     /// <summary>

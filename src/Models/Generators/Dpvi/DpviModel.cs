@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.ModelFiles;
 using DpSynth.Models.Tabular;
@@ -12,10 +13,10 @@ namespace DpSynth.Models.Generators.Dpvi;
 /// the fit. Each synthetic copy draws its own θ⁽ᵐ⁾ ~ q, so the variation between copies carries the
 /// posterior's parameter uncertainty (what Rubin's rules for synthetic data need).
 /// </summary>
-public sealed class DpviModel
+public sealed class DpviModel : FittedModel
 {
     /// <summary>The model kind written into model files.</summary>
-    public const string Kind = "dpvi";
+    public const string KindName = "dpvi";
 
     private const string MeanTensor = "variational.mu", RhoTensor = "variational.rho";
 
@@ -25,10 +26,17 @@ public sealed class DpviModel
     /// <summary>The first ChaCha20 stream of the copies' rows (copy m uses this + m).</summary>
     public const ulong RowStream = 0x4450564952000000UL; // "DPVIR"
 
+    /// <summary>
+    /// Rows per block of the row stream: global rows b·R .. (b+1)·R − 1 draw from ChaCha20 blocks
+    /// b·2³² on of their copy's stream, so any row range (a shard, a batch) is sampled without the
+    /// rows before its block, and ranges concatenate to the whole.
+    /// </summary>
+    internal const int RowsPerBlock = 1024;
+
     /// <summary>Creates a model from its parts, checking the parameter counts against the layout the schema gives.</summary>
     /// <exception cref="ArgumentException">The parts do not fit together.</exception>
     public DpviModel(TableSchema schema, DpviOptions options, string? outcome, DpviOutcomeFamily? family, float[] mean, float[] rho,
-        PrivacyLedger? ledger, JsonObject? training = null, string schemaFile = "schema")
+        PrivacyLedger? ledger, FitSummary? summary = null, long averagedIterates = 0, string schemaFile = "schema")
     {
         Layout = DpviLayout.Create(schema, outcome, family, options, schemaFile);
         if (mean.Length != Layout.ParameterCount || rho.Length != Layout.ParameterCount)
@@ -40,11 +48,34 @@ public sealed class DpviModel
         Mean = mean;
         Rho = rho;
         Ledger = ledger;
-        Training = training ?? new JsonObject();
+        Summary = summary ?? new FitSummary { Epsilon = ledger?.TotalEpsilon ?? 0, Delta = ledger?.Budget.Delta ?? 0 };
+        AveragedIterates = averagedIterates;
     }
 
-    /// <summary>The schema the model was fitted under.</summary>
-    public TableSchema Schema { get; }
+    /// <inheritdoc />
+    public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public override string Description => Layout.Outcome is { } y
+        ? $"{KindName} (K = {Options.Components}, {FamilyName(y.Family)} outcome {y.Name})"
+        : $"{KindName} (K = {Options.Components}, no outcome)";
+
+    /// <inheritdoc />
+    public override bool CopiesFromOneModel => false;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ColumnDomain> Domains => Layout.Columns.Select(name =>
+    {
+        if (Layout.Outcome is { } o && o.Name == name)
+            return new ColumnDomain(name, o.Kind, o.Levels is null ? o.Min : double.NaN, o.Levels is null ? o.Max : double.NaN, o.Levels, false);
+        var c = Layout.Covariates.First(c => c.Name == name);
+        if (!c.IsCategorical) return new ColumnDomain(name, c.Kind, c.Min, c.Max, null, false);
+        // The missing level is written as a missing cell, not as a category.
+        return new ColumnDomain(name, c.Kind, double.NaN, double.NaN, c.HasMissingLevel ? c.Levels!.SkipLast(1).ToArray() : c.Levels, c.HasMissingLevel);
+    }).ToArray();
+
+    /// <inheritdoc />
+    public override TableSchema Schema { get; }
 
     /// <summary>Hyper-parameters.</summary>
     public DpviOptions Options { get; }
@@ -59,10 +90,13 @@ public sealed class DpviModel
     public float[] Rho { get; }
 
     /// <summary>The privacy ledger of the fit.</summary>
-    public PrivacyLedger? Ledger { get; }
+    public override PrivacyLedger? Ledger { get; }
 
-    /// <summary>What the training run did (σ, q, steps, ε), for reports.</summary>
-    public JsonObject Training { get; }
+    /// <inheritdoc />
+    public override FitSummary Summary { get; }
+
+    /// <summary>How many of the last iterates were averaged into the released posterior (Polyak tail averaging; 1: the last iterate).</summary>
+    public long AveragedIterates { get; }
 
     /// <summary>
     /// Draws θ⁽ᵐ⁾ ~ q for copy <paramref name="copyIndex"/>: coordinate j is μⱼ + softplus(ρⱼ)·z with
@@ -84,26 +118,49 @@ public sealed class DpviModel
     /// <paramref name="rows"/> rows — component z ~ Cat(π), covariates from component z, outcome
     /// from the regression. Deterministic given <paramref name="seed"/> (different copies differ);
     /// without a seed every call draws from a fresh CSPRNG key. Post-processing: costs no budget.
+    /// The same rows as <see cref="Sample(SampleRequest, IComputeBackend, int)"/> with draw <paramref name="copyIndex"/>, in one table.
     /// </summary>
     /// <returns>A table with the schema's modelled columns, in schema order.</returns>
     public Table SampleCopy(int rows, int copyIndex, ulong? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         var key = seed is ulong s ? NoiseKey.FromSeed(s) : NoiseKey.CreateSecure();
-        return Sample(PosteriorDraw(copyIndex, key), rows, new ChaChaUniforms(key.WithStream(RowStream + (ulong)copyIndex)));
+        return Sample(PosteriorDraw(copyIndex, key), 0, rows, key.WithStream(RowStream + (ulong)copyIndex));
     }
 
-    /// <summary>Copies 0 .. <paramref name="copies"/> − 1, each from its own posterior draw (see <see cref="SampleCopy"/>).</summary>
-    public IEnumerable<Table> SampleCopies(int rows, int copies, ulong? seed = null)
+    /// <summary>
+    /// The request's shard from posterior draw <see cref="SampleRequest.Draw"/>, in batches ending on
+    /// row-block boundaries. Runs on the host CPU (the backend is not used).
+    /// </summary>
+    public override IEnumerable<Table> Sample(SampleRequest request, IComputeBackend? backend, int batchRows = 2048)
     {
-        for (int m = 0; m < copies; m++) yield return SampleCopy(rows, m, seed);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (batchRows < 1) throw new ArgumentOutOfRangeException(nameof(batchRows), batchRows, "batches need at least one row");
+        return Batches(request, batchRows);
     }
 
-    /// <summary>Rows from a fixed parameter vector θ (e.g. <see cref="PosteriorDraw"/>), with the given seed for the rows.</summary>
-    public Table SampleWith(ReadOnlySpan<double> theta, int rows, ulong seed) =>
-        Sample(theta, rows, new ChaChaUniforms(NoiseKey.FromSeed(seed).WithStream(RowStream)));
+    private IEnumerable<Table> Batches(SampleRequest request, int batchRows)
+    {
+        var key = request.Seed is ulong s ? NoiseKey.FromSeed(s) : NoiseKey.CreateSecure();
+        var theta = PosteriorDraw(request.Draw, key);
+        var rowKey = key.WithStream(RowStream + (ulong)request.Draw);
+        long span = Math.Max(1, batchRows / RowsPerBlock) * (long)RowsPerBlock;
+        for (long start = request.FirstRow; start < request.EndRow;)
+        {
+            // Batches end on block boundaries, so only a shard's first batch may start inside a block.
+            long end = Math.Min(request.EndRow, (start / span + 1) * span);
+            yield return Sample(theta, start, (int)(end - start), rowKey);
+            start = end;
+        }
+    }
 
-    private Table Sample(ReadOnlySpan<double> theta, int rows, ChaChaUniforms random)
+    /// <summary>
+    /// Global rows first .. first + rows − 1 from θ. Each row block draws from its own part of the
+    /// row stream; rows of the first block before <paramref name="first"/> are drawn and dropped so
+    /// that every row gets the same draws whatever range it is sampled in.
+    /// </summary>
+    private Table Sample(ReadOnlySpan<double> theta, long first, int rows, NoiseKey rowKey)
     {
         var layout = Layout;
         var parameters = new DpviParameters(layout);
@@ -119,8 +176,13 @@ public sealed class DpviModel
         var outcome = new double[layout.Outcome is null ? 0 : rows];
         Span<int> rowCodes = stackalloc int[cols];
         Span<double> rowValues = stackalloc double[cols];
-        for (int i = 0; i < rows; i++)
+        var random = new ChaChaUniforms(rowKey);
+        long blockStart = rows == 0 ? first : first / RowsPerBlock * RowsPerBlock;
+        for (long g = blockStart; g < first + rows; g++)
         {
+            if (g % RowsPerBlock == 0 || g == blockStart) random = new ChaChaUniforms(rowKey, (ulong)(g / RowsPerBlock) << 32);
+            // Rows before the range are drawn into row 0's slot and overwritten by it.
+            int i = (int)Math.Max(0, g - first);
             int z = random.Categorical(parameters.Weights);
             for (int j = 0; j < cols; j++)
             {
@@ -189,16 +251,19 @@ public sealed class DpviModel
     }
 
     /// <summary>Saves the model (schema, hyper-parameters, outcome, layout, μ and ρ, ledger) through a temporary file renamed on success.</summary>
-    public void Save(string path)
+    public override void Save(string path)
     {
         var hyper = Options.ToJson();
         hyper["outcome"] = Layout.Outcome?.Name;
         hyper["family"] = Layout.Outcome is { } o ? FamilyName(o.Family) : null;
         hyper["layout"] = Layout.ToJson();
         hyper["posterior"] = "mean-field Gaussian: theta_j ~ N(mu_j, softplus(rho_j)^2); each released copy draws its own theta";
-        hyper["training"] = Training.DeepClone();
+        var training = Summary.ToJson();
+        training["averaged_iterates"] = AveragedIterates;
+        training["reparameterisation"] = "one draw eta ~ N(0, I) per step, theta = mu + softplus(rho) * eta";
+        hyper["training"] = training;
         int p = Layout.ParameterCount;
-        ModelFile.Save(path, new ModelFileContent(Kind, hyper, [new ModelTensor(MeanTensor, [p], Mean), new ModelTensor(RhoTensor, [p], Rho)])
+        ModelFile.Save(path, new ModelFileContent(KindName, hyper, [new ModelTensor(MeanTensor, [p], Mean), new ModelTensor(RhoTensor, [p], Rho)])
         {
             Schema = Schema,
             Ledger = Ledger,
@@ -221,8 +286,15 @@ public sealed class DpviModel
     public static DpviModel Load(string path)
     {
         var content = ModelFile.Load(path);
-        if (content.ModelKind != Kind)
-            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{Kind}'");
+        if (content.ModelKind != KindName)
+            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{KindName}'");
+        return FromContent(content, path);
+    }
+
+    /// <summary>The model a DPVI model file holds, checked against the layout its schema gives.</summary>
+    /// <exception cref="ModelFileException">The content is incomplete or inconsistent.</exception>
+    internal static DpviModel FromContent(ModelFileContent content, string path)
+    {
         if (content.Schema is null) throw new ModelFileException(path, "holds no schema");
         var hyper = content.HyperParameters;
         try
@@ -232,8 +304,10 @@ public sealed class DpviModel
             DpviOutcomeFamily? family = hyper["family"] is JsonValue fv && fv.TryGetValue(out string? fs) && fs is not null ? ParseFamily(fs) : null;
             var mean = content.Tensors.FirstOrDefault(t => t.Name == MeanTensor) ?? throw new ModelFileException(path, $"has no tensor '{MeanTensor}'");
             var rho = content.Tensors.FirstOrDefault(t => t.Name == RhoTensor) ?? throw new ModelFileException(path, $"has no tensor '{RhoTensor}'");
+            var training = hyper["training"] as JsonObject;
+            long averaged = training?["averaged_iterates"] is JsonValue av && av.TryGetValue(out long a) ? a : 0;
             var model = new DpviModel(content.Schema, options, outcome, family, mean.Data, rho.Data, content.Ledger,
-                hyper["training"] is JsonObject t ? (JsonObject)t.DeepClone() : null, path + "#schema");
+                FitSummary.FromJson(training, content.Ledger), averaged, path + "#schema");
             if (hyper["layout"] is not JsonObject layout || layout["parameters"] is not JsonValue pv || !pv.TryGetValue(out int declared) || declared != model.Layout.ParameterCount)
                 throw new ModelFileException(path, $"the recorded layout does not match the {model.Layout.ParameterCount} parameters its schema gives");
             return model;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Diagnostics;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
@@ -74,6 +74,7 @@ public static class TableDiffusionFitter
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         request.Validate();
+        long start = Stopwatch.GetTimestamp();
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows, got {table.RowCount}");
         var randomness = request.Seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
@@ -117,24 +118,27 @@ public static class TableDiffusionFitter
 
         using var trainer = CalibratedTrainer(backend, encoded.Width, data, batch, request, ledger, loss);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
+        double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        long trainingStart = Stopwatch.GetTimestamp();
         var record = trainer.Train(progress, cancellation);
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
 
-        var training = new JsonObject
+        var summary = new FitSummary
         {
-            ["noise_multiplier"] = record.NoiseMultiplier,
-            ["sample_rate"] = record.SampleRate,
-            ["steps"] = record.StepsRun,
-            ["clip_norm"] = record.ClipNorm,
-            ["rows"] = encoded.Rows,
-            ["training_epsilon"] = record.Epsilon,
-            ["preprocessing_epsilon"] = preprocessing,
-            ["total_epsilon"] = ledger.TotalEpsilon,
-            ["delta"] = request.Delta,
-            ["secure_randomness"] = record.SecureRandomness,
+            Epsilon = ledger.TotalEpsilon,
+            Delta = request.Delta,
+            PreprocessingEpsilon = preprocessing,
+            TrainingEpsilon = record.Epsilon,
+            NoiseMultiplier = record.NoiseMultiplier,
+            SampleRate = record.SampleRate,
+            Steps = record.StepsRun,
+            ClipNorm = record.ClipNorm,
+            SecureRandomness = record.SecureRandomness,
+            Stages = FitSummary.StagesOf(ledger),
+            Timings = new FitTimings(preprocessingSeconds, Stopwatch.GetElapsedTime(trainingStart).TotalSeconds),
         };
-        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, training) { SpanMarginals = marginals };
+        return new TableDiffusionModel(options, encoder, schema, parameters, ledger, summary) { SpanMarginals = marginals };
     }
 
     /// <summary>Keeps the marginals' seeded randomness apart from the encoder's.</summary>

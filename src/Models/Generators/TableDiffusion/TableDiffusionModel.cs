@@ -12,15 +12,15 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 /// the hyper-parameters, the denoiser's weights and the privacy ledger of the fit — everything
 /// <c>sample</c> needs, saved as one model file.
 /// </summary>
-public sealed class TableDiffusionModel
+public sealed class TableDiffusionModel : FittedModel
 {
     /// <summary>The model kind written into model files.</summary>
-    public const string Kind = "tablediffusion";
+    public const string KindName = "tablediffusion";
 
     private const string ParametersTensor = "denoiser.parameters", MarginalsTensor = "span_marginals";
 
     /// <summary>Creates a model from its parts; the sampler checks the parameter count against the denoiser it builds.</summary>
-    public TableDiffusionModel(TableDiffusionOptions options, TableEncoder encoder, TableSchema schema, float[] parameters, PrivacyLedger? ledger, JsonObject? training = null)
+    public TableDiffusionModel(TableDiffusionOptions options, TableEncoder encoder, TableSchema schema, float[] parameters, PrivacyLedger? ledger, FitSummary? summary = null)
     {
         options.Validate();
         Options = options;
@@ -28,8 +28,20 @@ public sealed class TableDiffusionModel
         Schema = schema;
         Parameters = parameters;
         Ledger = ledger;
-        Training = training ?? new JsonObject();
+        Summary = summary ?? new FitSummary { Epsilon = ledger?.TotalEpsilon ?? 0, Delta = ledger?.Budget.Delta ?? 0 };
     }
+
+    /// <inheritdoc />
+    public override string Kind => KindName;
+
+    /// <inheritdoc />
+    public override string Description => $"{KindName} ({Options.Preset})";
+
+    /// <inheritdoc />
+    public override bool CopiesFromOneModel => true;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ColumnDomain> Domains => ColumnDomain.Of(Encoder);
 
     /// <summary>Hyper-parameters.</summary>
     public TableDiffusionOptions Options { get; }
@@ -37,14 +49,14 @@ public sealed class TableDiffusionModel
     /// <summary>The fitted encoder.</summary>
     public TableEncoder Encoder { get; }
 
-    /// <summary>The schema the model was fitted under.</summary>
-    public TableSchema Schema { get; }
+    /// <inheritdoc />
+    public override TableSchema Schema { get; }
 
     /// <summary>The denoiser's flat parameter vector.</summary>
     public float[] Parameters { get; }
 
     /// <summary>The privacy ledger of the fit (preprocessing stages and training).</summary>
-    public PrivacyLedger? Ledger { get; }
+    public override PrivacyLedger? Ledger { get; }
 
     /// <summary>DP one-way marginals of the softmax spans (see <see cref="SpanMarginals"/>), or null when none were released.</summary>
     public float[]? SpanMarginals
@@ -58,8 +70,8 @@ public sealed class TableDiffusionModel
         }
     }
 
-    /// <summary>What the training run did (σ, q, steps, ε of the training stage), for reports.</summary>
-    public JsonObject Training { get; }
+    /// <inheritdoc />
+    public override FitSummary Summary { get; }
 
     /// <summary>
     /// The denoiser: residual-concat blocks (Linear → LayerNorm → ReLU, concatenated with their
@@ -80,7 +92,7 @@ public sealed class TableDiffusionModel
     }
 
     /// <summary>Saves the model through a temporary file renamed on success.</summary>
-    public void Save(string path)
+    public override void Save(string path)
     {
         var hyper = Options.ToJson();
         hyper["encoded_width"] = Encoder.Width;
@@ -90,10 +102,10 @@ public sealed class TableDiffusionModel
             : "x ~ N(0, I); for t along the sampling path T-1 > ... > 0 (sampling_steps levels, 0 = all): x0 = softmax(spans of denoiser(x, t)), (x - s_t * eps)/a_t elsewhere; "
               + "x ~ q(x_next | x_t, x0); last softmaxes reweighted to the DP span marginals (when released)";
         hyper["category_decoding"] = Options.SampleCategories ? "sample" : "argmax";
-        hyper["training"] = Training.DeepClone();
+        hyper["training"] = Summary.ToJson();
         var tensors = new List<ModelTensor> { new(ParametersTensor, [Parameters.Length], Parameters) };
         if (SpanMarginals is not null) tensors.Add(new ModelTensor(MarginalsTensor, [SpanMarginals.Length], SpanMarginals));
-        ModelFile.Save(path, new ModelFileContent(Kind, hyper, tensors)
+        ModelFile.Save(path, new ModelFileContent(KindName, hyper, tensors)
         {
             Schema = Schema,
             EncoderParameters = JsonNode.Parse(Encoder.ToJson()),
@@ -108,16 +120,25 @@ public sealed class TableDiffusionModel
     public static TableDiffusionModel Load(string path, bool readLedger = true)
     {
         var content = ModelFile.Load(path, readLedger);
-        if (content.ModelKind != Kind)
-            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{Kind}'");
+        if (content.ModelKind != KindName)
+            throw new ModelFileException(path, $"holds a '{content.ModelKind}' model, not '{KindName}'");
+        return FromContent(content, path);
+    }
+
+    /// <summary>The model a TableDiffusion model file holds, checked for consistency.</summary>
+    /// <exception cref="ModelFileException">The content is incomplete or inconsistent.</exception>
+    internal static TableDiffusionModel FromContent(ModelFileContent content, string path)
+    {
         if (content.Schema is null) throw new ModelFileException(path, "holds no schema");
         if (content.EncoderParameters is null) throw new ModelFileException(path, "holds no encoder parameters");
         TableDiffusionOptions options;
         TableEncoder encoder;
+        FitSummary summary;
         try
         {
             options = TableDiffusionOptions.FromJson(content.HyperParameters);
             encoder = TableEncoder.FromJson(content.EncoderParameters.ToJsonString());
+            summary = FitSummary.FromJson(content.HyperParameters["training"] as JsonObject, content.Ledger);
         }
         catch (FormatException e) { throw new ModelFileException(path, e.Message, e); }
         catch (ArgumentException e) { throw new ModelFileException(path, "the encoder parameters are invalid: " + e.Message, e); }
@@ -130,8 +151,7 @@ public sealed class TableDiffusionModel
             ?? throw new ModelFileException(path, $"has no tensor '{ParametersTensor}'");
         try
         {
-            return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger,
-                content.HyperParameters["training"] as JsonObject is { } t ? (JsonObject)t.DeepClone() : null)
+            return new TableDiffusionModel(options, encoder, content.Schema, tensor.Data, content.Ledger, summary)
             { SpanMarginals = content.Tensors.FirstOrDefault(t => t.Name == MarginalsTensor)?.Data };
         }
         catch (ArgumentException e) { throw new ModelFileException(path, e.Message, e); }
@@ -141,6 +161,6 @@ public sealed class TableDiffusionModel
     /// Generates rows in batches of at most <paramref name="batchRows"/>; see <see cref="TableDiffusionSampler"/>.
     /// Memory is constant in the row count: each batch is yielded and then dropped.
     /// </summary>
-    public IEnumerable<Table> Sample(IComputeBackend backend, SampleRequest request, int batchRows = 2048) =>
-        TableDiffusionSampler.Sample(this, backend, request, batchRows);
+    public override IEnumerable<Table> Sample(SampleRequest request, IComputeBackend? backend, int batchRows = 2048) =>
+        TableDiffusionSampler.Sample(this, backend ?? throw new ArgumentNullException(nameof(backend), "TableDiffusion samples on a compute backend"), request, batchRows);
 }

@@ -6,28 +6,6 @@ using DpSynth.Models.Tabular;
 
 namespace DpSynth.Models.Generators.TableDiffusion;
 
-/// <summary>What to sample: the total row count, the seed and which shard of the rows to produce.</summary>
-/// <param name="Rows">Rows of the whole output (all shards together).</param>
-/// <param name="Seed">Seed of the sampling noise (reproducible); null draws a key from the OS CSPRNG.</param>
-/// <param name="ShardIndex">Which shard (0-based) this call produces.</param>
-/// <param name="ShardCount">Number of shards the rows are split into.</param>
-public sealed record SampleRequest(long Rows, ulong? Seed = null, int ShardIndex = 0, int ShardCount = 1)
-{
-    /// <summary>First global row of this shard.</summary>
-    public long FirstRow => Rows * ShardIndex / ShardCount;
-
-    /// <summary>One past the last global row of this shard.</summary>
-    public long EndRow => Rows * (ShardIndex + 1) / ShardCount;
-
-    /// <summary>Checks the request; throws <see cref="ArgumentException"/> naming the bad value.</summary>
-    public void Validate()
-    {
-        if (Rows < 1) throw new ArgumentException($"--rows must be at least 1, got {Rows}");
-        if (ShardCount < 1 || ShardIndex < 0 || ShardIndex >= ShardCount)
-            throw new ArgumentException($"shard {ShardIndex}/{ShardCount} is not a shard: give i/n with 0 <= i < n");
-    }
-}
-
 /// <summary>
 /// Sampling from a TableDiffusion model. Reverse process: x ~ N(0, I) on the encoded row, then for
 /// t = T−1 down to 0, x ← x − √β_t·ε̂(x), subtracting the denoiser's noise prediction at each level
@@ -53,6 +31,7 @@ public static class TableDiffusionSampler
     public static IEnumerable<Table> Sample(TableDiffusionModel model, IComputeBackend backend, SampleRequest request, int batchRows = 2048)
     {
         request.Validate();
+        if (request.Draw != 0) throw new ArgumentException($"a TableDiffusion model has one set of parameters: parameter draw {request.Draw} does not exist (copies are shards of one sampling stream)");
         if (batchRows < 1) throw new ArgumentOutOfRangeException(nameof(batchRows), batchRows, "batches need at least one row");
         return Batches(model, backend, request, batchRows);
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using DpSynth.Kernels;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
 
@@ -26,7 +28,10 @@ public sealed record TwinStudyProgress(TwinStudyStage Stage, int Done, int Total
 /// The experiment of Prediger, Jälkö, Honkela &amp; Kaski (2023) on the built-in clinic simulator.
 /// Each centre's rows are split (seeded) into a training part and a held-out part; the union of
 /// the held-out parts is the global test set. Each centre releases a twin of its training part
-/// (M copies at ε, δ) through the pluggable <see cref="ITwinGenerator"/>. Then, for each centre,
+/// (M copies at ε, δ) with any registered <see cref="Generator"/>: one fit per centre on its training
+/// part (the schema marks the study's outcome as the label, which an outcome-aware generator such as
+/// DPVI models given the covariates), then M copies of the centre's row count
+/// (<see cref="SampleRequest.ForCopy"/>). Then, for each centre,
 /// the local-only fit (k = 0, robust HC1 intervals) is compared with local data plus the twins of
 /// the first k other centres of R random orders (k = 1..K; <see cref="TwinAnalysis"/>'s recipe:
 /// fit each of the M combined datasets, pool with Rubin's rules for synthetic data). Metrics are
@@ -41,16 +46,20 @@ public static class TwinStudy
 
     /// <summary>Runs the study.</summary>
     /// <param name="options">The settings.</param>
-    /// <param name="generator">Releases each centre's twin.</param>
+    /// <param name="generator">Fits each centre's twin generator (a registry kind, or a test's fake).</param>
+    /// <param name="settings">The generator's settings (e.g. epochs); none by default.</param>
+    /// <param name="backend">Compute backend for generators that use one (<see cref="Generator.UsesBackend"/>); may be null for the others.</param>
     /// <param name="progress">Receives one report per simulated table, released twin and analysed centre (possibly from worker threads, one at a time).</param>
     /// <param name="cancellation">Cancels the study.</param>
-    /// <exception cref="ArgumentException">Invalid settings, or a generator returned the wrong number of copies.</exception>
-    public static TwinStudyResult Run(TwinStudyOptions options, ITwinGenerator generator, IProgress<TwinStudyProgress>? progress = null,
-        CancellationToken cancellation = default)
+    /// <exception cref="ArgumentException">Invalid settings (the study's or the generator's), or a generator that reported spending more than the budget.</exception>
+    public static TwinStudyResult Run(TwinStudyOptions options, Generator generator, GeneratorSettings? settings = null, IComputeBackend? backend = null,
+        IProgress<TwinStudyProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(generator);
         options.Validate();
+        var fitRequest = new FitRequest { Epsilon = options.Epsilon, Delta = options.Delta, Settings = settings ?? GeneratorSettings.Empty };
+        generator.Validate(fitRequest);
         var clock = Stopwatch.StartNew();
         var truth = options.TrueModel;
         var formula = Formula.Parse(truth.Formula);
@@ -61,7 +70,9 @@ public static class TwinStudy
         var simulator = new ClinicSimulator(new ClinicSimulatorOptions(options.Rows, options.Centres, simulatorSeed));
         var all = simulator.Generate();
         var columns = formula.Columns.ToHashSet(StringComparer.Ordinal);
-        var schema = new TableSchema(simulator.Schema.Columns.Where(c => columns.Contains(c.Name)).ToArray(), simulator.Schema.MissingMarkers);
+        // The outcome is the schema's one label: a generator that models an outcome (DPVI) takes it from there.
+        var schema = new TableSchema(simulator.Schema.Columns.Where(c => columns.Contains(c.Name))
+            .Select(c => c with { Role = c.Name == formula.Outcome ? ColumnRole.Label : ColumnRole.Feature }).ToArray(), simulator.Schema.MissingMarkers);
         var names = simulator.CentreNames;
         int centres = names.Count;
         var byCentre = Enumerable.Range(0, centres).Select(_ => new List<int>()).ToArray();
@@ -92,16 +103,18 @@ public static class TwinStudy
         var spent = new double[centres];
         var releaseSeconds = new double[centres];
         var generatorSeeds = new ulong?[centres];
+        bool copiesFromOneModel = false;
         for (int c = 0; c < centres; c++)
         {
             cancellation.ThrowIfCancellationRequested();
             var start = clock.Elapsed;
             generatorSeeds[c] = options.SeedGenerator ? Derive(options.Seed, 4, (ulong)c) : null;
-            var release = generator.Release(new TwinReleaseRequest(names[c], train[c], schema, formula.Outcome, family, options.Epsilon, options.Delta, options.Copies, generatorSeeds[c]), cancellation);
-            if (release.Copies.Count != options.Copies)
-                throw new ArgumentException($"generator {generator.Name} returned {release.Copies.Count} copies for {names[c]}, expected {options.Copies}");
-            twins[c] = release.Copies;
-            spent[c] = release.SpentEpsilon;
+            var model = generator.Fit(train[c], schema, fitRequest with { Seed = generatorSeeds[c], SchemaFile = $"schema of {names[c]}" }, backend, null, cancellation);
+            if (!(model.Summary.Epsilon <= options.Epsilon))
+                throw new ArgumentException($"generator {generator.Kind} reports epsilon {model.Summary.Epsilon} for {names[c]}, over the budget {options.Epsilon}");
+            copiesFromOneModel = model.CopiesFromOneModel;
+            twins[c] = ReleaseCopies(model, train[c].RowCount, options.Copies, generatorSeeds[c], backend, names[c], cancellation);
+            spent[c] = model.Summary.Epsilon;
             releaseSeconds[c] = (clock.Elapsed - start).TotalSeconds;
             progress?.Report(new TwinStudyProgress(TwinStudyStage.Release, c + 1, centres,
                 $"{names[c]}: twin of {train[c].RowCount} rows released ({options.Copies} copies, epsilon {spent[c]:0.###}) in {releaseSeconds[c]:0.0} s"));
@@ -148,8 +161,20 @@ public static class TwinStudy
         var flatJoins = joins.SelectMany(j => j).ToArray();
         var summary = Summarise(maxK, smallHalf, local, flatJoins);
         var timings = new StudyTimings(simulateSeconds, releaseEnd - simulateSeconds, analyseEnd - releaseEnd, clock.Elapsed.TotalSeconds);
-        return new TwinStudyResult(options, generator.Name, generator.CopiesFromOneModel, formula.Text, analysis.Truth, testTable.RowCount,
+        return new TwinStudyResult(options, generator.Kind, copiesFromOneModel, formula.Text, analysis.Truth, testTable.RowCount,
             centreInfo, local, flatJoins, summary, new StudySeeds(options.Seed, simulatorSeed, generatorSeeds), timings);
+    }
+
+    /// <summary>The M copies of a centre's twin, each of the centre's row count (<see cref="SampleRequest.ForCopy"/>).</summary>
+    private static Table[] ReleaseCopies(FittedModel model, int rows, int copies, ulong? seed, IComputeBackend? backend, string party, CancellationToken cancellation)
+    {
+        var tables = new Table[copies];
+        for (int m = 0; m < copies; m++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            tables[m] = TableRows.Concat(model.Sample(SampleRequest.ForCopy(model, rows, m, copies, seed), backend), $"{party} twin {m + 1}");
+        }
+        return tables;
     }
 
     /// <summary>True for the ⌊C/2⌋ centres with the fewest training rows (ties to the earlier centre).</summary>

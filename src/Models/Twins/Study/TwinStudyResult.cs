@@ -70,8 +70,8 @@ public sealed record StudySeeds(ulong Study, ulong Simulator, IReadOnlyList<ulon
 
 /// <summary>Everything a <see cref="TwinStudy"/> run measured.</summary>
 /// <param name="Options">The settings.</param>
-/// <param name="Generator">The twin generator's name.</param>
-/// <param name="CopiesFromOneModel">Whether the generator's copies come from one fitted model (see <see cref="ITwinGenerator.CopiesFromOneModel"/>).</param>
+/// <param name="Generator">The twin generator's kind.</param>
+/// <param name="CopiesFromOneModel">Whether the generator's copies come from one fitted model (see <see cref="Generators.FittedModel.CopiesFromOneModel"/>).</param>
 /// <param name="Formula">The regression formula.</param>
 /// <param name="TrueCoefficients">The simulator's true coefficients, by layout name ("(Intercept)", "column[level]").</param>
 /// <param name="TestRows">Rows of the global test set.</param>

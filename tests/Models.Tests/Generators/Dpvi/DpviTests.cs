@@ -58,7 +58,7 @@ public class DpviTests
         Assert.InRange(ledger.TotalEpsilon, 0.95, 1.0);
         Assert.Equal(1e-6, ledger.Budget.Delta);
         Assert.Equal(Privacy.Randomness.RandomnessKind.UserSeed, ledger.Randomness.Kind);
-        Assert.Equal(sigma, (double)model.Training["noise_multiplier"]!, 12);
+        Assert.Equal(sigma, model.Summary.NoiseMultiplier, 12);
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public class DpviTests
         Assert.Equal(40, stage.Parameters["steps"]); // ⌈50 / (100/600)⌉ = 300 steps, capped
         double q = 100.0 / 600;
         Assert.Equal(NoiseCalibrator.NoiseMultiplier(AccountantKind.Pld, q, 40, 1, 1e-6), stage.Parameters["noise_multiplier"], 6);
-        Assert.Equal(10, (long)model.Training["averaged_iterates"]!); // the last quarter of 40 steps
+        Assert.Equal(10, model.AveragedIterates); // the last quarter of 40 steps
         // Averaging changes the released posterior; the last iterate alone is a different model.
         var last = DpviFitter.Fit(DpviTestData.Table(600, 1), DpviTestData.Schema(), new DpviFitRequest { Epsilon = 1, Delta = 1e-6, Seed = 3, Options = options with { AveragedFraction = 0 } });
-        Assert.Equal(1, (long)last.Training["averaged_iterates"]!); // fraction 0: the last iterate alone
+        Assert.Equal(1, last.AveragedIterates); // fraction 0: the last iterate alone
         Assert.NotEqual(model.Mean, last.Mean);
 
         Assert.Same(DpviOptions.LogisticDefault, DpviOptions.DefaultFor(DpviOutcomeFamily.Logistic));

@@ -1,32 +1,57 @@
+using DpSynth.Kernels;
+using DpSynth.Models.Generators;
+using DpSynth.Models.ModelFiles;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
-using DpSynth.Models.Twins.Study;
+using DpSynth.Models.Training;
+using DpSynth.Privacy.Ledger;
 
 namespace DpSynth.Models.Tests.Twins.Study;
 
 /// <summary>
-/// A non-private stand-in generator: each copy resamples the centre's rows (covariates with
-/// replacement) and redraws the outcome from the simulator's TRUE model. Its twins are ideal, so
-/// pooled estimates must approach the truth as more of them join.
+/// A non-private stand-in generator: each copy (parameter draw) resamples the centre's rows
+/// (covariates with replacement) and redraws the outcome from the simulator's TRUE model. Its twins
+/// are ideal, so pooled estimates must approach the truth as more of them join.
 /// </summary>
-internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 1) : ITwinGenerator
+internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 1, double overspend = 0) : Generator
 {
     public int Calls { get; private set; }
 
-    public string Name => "true-model";
+    public override string Kind => "true-model";
 
-    public bool CopiesFromOneModel => false;
+    public override string Description => "test stand-in: rows resampled, outcome from the simulator's true model (not private)";
 
-    public TwinRelease Release(TwinReleaseRequest request, CancellationToken cancellation)
+    public override bool UsesBackend => false;
+
+    protected override void ValidateSettings(FitRequest request) => new SettingsReader(Kind, request.Settings, []).Finish();
+
+    protected override FittedModel FitChecked(Table table, TableSchema schema, FitRequest request, IComputeBackend? backend,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         Calls++;
-        var rng = new Random((int)(request.Seed ?? 1) ^ request.Party.GetHashCode(StringComparison.Ordinal));
-        var copies = new Table[request.Copies];
-        int n = request.Training.RowCount;
-        for (int m = 0; m < copies.Length; m++)
+        return new Fitted(truth, sizeFactor, table, schema, new FitSummary { Epsilon = request.Epsilon + overspend, Delta = request.Delta }, request.Seed);
+    }
+
+    public override FittedModel Load(ModelFileContent content, string path) => throw new NotSupportedException("the stand-in has no model file");
+
+    private sealed class Fitted(ClinicOutcomeModel truth, int sizeFactor, Table training, TableSchema schema, FitSummary summary, ulong? seed) : FittedModel
+    {
+        public override string Kind => "true-model";
+        public override string Description => Kind;
+        public override TableSchema Schema => schema;
+        public override PrivacyLedger? Ledger => null;
+        public override FitSummary Summary => summary;
+        public override IReadOnlyList<ColumnDomain> Domains => throw new NotSupportedException("the stand-in does not state domains");
+        public override bool CopiesFromOneModel => false;
+        public override void Save(string path) => throw new NotSupportedException("the stand-in has no model file");
+
+        public override IEnumerable<Table> Sample(SampleRequest request, IComputeBackend? backend, int batchRows = 2048)
         {
-            var rows = Enumerable.Range(0, n * sizeFactor).Select(_ => rng.Next(n)).ToArray();
-            var covariates = truth.Covariates.Select(c => (CategoricalColumn)request.Training.Find(c)!).ToArray();
+            // Copy m is draw m: its own generator, seeded by (seed, party, m).
+            var rng = new Random(HashCode.Combine(seed ?? 1, training.Source, request.Draw));
+            int n = training.RowCount;
+            var rows = Enumerable.Range(0, (int)request.Rows * sizeFactor).Select(_ => rng.Next(n)).ToArray();
+            var covariates = truth.Covariates.Select(c => (CategoricalColumn)training.Find(c)!).ToArray();
             var outcome = new double[rows.Length];
             var codes = new int[rows.Length];
             for (int i = 0; i < rows.Length; i++)
@@ -37,7 +62,7 @@ internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 
                 else codes[i] = rng.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
             }
             var columns = new List<TableColumn>();
-            foreach (var column in request.Training.Columns)
+            foreach (var column in training.Columns)
             {
                 if (column.Name == truth.Outcome)
                 {
@@ -50,9 +75,8 @@ internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 
                 var src = cat.Codes.ToArray();
                 columns.Add(new CategoricalColumn(cat.Name, cat.Kind, rows.Select(r => src[r]).ToArray(), rows.Length, cat.Levels));
             }
-            copies[m] = new Table($"{request.Party} fake twin {m + 1}", columns);
+            yield return new Table($"{training.Source} fake twin {request.Draw + 1}", columns);
         }
-        return new TwinRelease(copies, request.Epsilon);
     }
 
     private static int Poisson(Random rng, double mean)
@@ -64,18 +88,36 @@ internal sealed class TrueModelTwins(ClinicOutcomeModel truth, int sizeFactor = 
     }
 }
 
-/// <summary>Wraps a generator and rewrites the copies it returns.</summary>
-internal sealed class RewritingTwins(ITwinGenerator inner, Func<int, Table, Table> rewrite, int? copies = null) : ITwinGenerator
+/// <summary>Wraps a generator and rewrites the rows its fitted models sample (by parameter draw, i.e. copy).</summary>
+internal sealed class RewritingTwins(Generator inner, Func<int, Table, Table> rewrite) : Generator
 {
-    public string Name => "rewriting";
+    public override string Kind => "rewriting";
 
-    public bool CopiesFromOneModel => true;
+    public override string Description => "test wrapper rewriting another generator's copies";
 
-    public TwinRelease Release(TwinReleaseRequest request, CancellationToken cancellation)
+    public override bool UsesBackend => inner.UsesBackend;
+
+    protected override void ValidateSettings(FitRequest request) => inner.Validate(request);
+
+    protected override FittedModel FitChecked(Table table, TableSchema schema, FitRequest request, IComputeBackend? backend,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
+        new Fitted(inner.Fit(table, schema, request, backend, progress, cancellation), rewrite);
+
+    public override FittedModel Load(ModelFileContent content, string path) => throw new NotSupportedException("the wrapper has no model file");
+
+    private sealed class Fitted(FittedModel model, Func<int, Table, Table> rewrite) : FittedModel
     {
-        var release = inner.Release(request, cancellation);
-        var rewritten = release.Copies.Select((t, m) => rewrite(m, t)).Take(copies ?? release.Copies.Count).ToArray();
-        return release with { Copies = rewritten };
+        public override string Kind => "rewriting";
+        public override string Description => Kind;
+        public override TableSchema Schema => model.Schema;
+        public override PrivacyLedger? Ledger => model.Ledger;
+        public override FitSummary Summary => model.Summary;
+        public override IReadOnlyList<ColumnDomain> Domains => model.Domains;
+        public override bool CopiesFromOneModel => model.CopiesFromOneModel;
+        public override void Save(string path) => throw new NotSupportedException("the wrapper has no model file");
+
+        public override IEnumerable<Table> Sample(SampleRequest request, IComputeBackend? backend, int batchRows = 2048) =>
+            model.Sample(request, backend, batchRows).Select(t => rewrite(request.Draw, t));
     }
 
     /// <summary>Sets numeric <paramref name="column"/> of every row to 0.</summary>

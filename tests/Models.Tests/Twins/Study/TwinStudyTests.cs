@@ -112,11 +112,11 @@ public sealed class TwinStudyTests
     }
 
     [Fact]
-    public void A_generator_returning_the_wrong_number_of_copies_is_refused()
+    public void A_generator_reporting_more_than_the_budget_is_refused()
     {
-        var generator = new RewritingTwins(new TrueModelTwins(ClinicSimulator.PoissonModel), (_, t) => t, copies: 1);
+        var generator = new TrueModelTwins(ClinicSimulator.PoissonModel, overspend: 0.01);
         var e = Assert.Throws<ArgumentException>(() => TwinStudy.Run(Tiny, generator));
-        Assert.Contains("returned 1 copies", e.Message);
+        Assert.Contains("over the budget", e.Message);
     }
 
     [Theory]

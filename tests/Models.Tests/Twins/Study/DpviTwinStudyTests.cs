@@ -1,4 +1,4 @@
-using DpSynth.Models.Generators.Dpvi;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Simulation;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins;
@@ -6,11 +6,13 @@ using DpSynth.Models.Twins.Study;
 
 namespace DpSynth.Models.Tests.Twins.Study;
 
-/// <summary>The DPVI twin generator through the study's generator hook, on a tiny seeded clinic.</summary>
-public sealed class DpviTwinGeneratorTests
+/// <summary>The DPVI twin generator from the registry in the study, on a tiny seeded clinic.</summary>
+public sealed class DpviTwinStudyTests
 {
     // Few epochs keep it fast; the defaults are exercised by `dpsynth twins study`.
-    private static readonly DpviOptions Fast = DpviOptions.Default with { Epochs = 4, Components = 4 };
+    private static readonly GeneratorSettings Fast = GeneratorSettings.Empty.With("epochs", 4).With("components", 4);
+
+    private static Generator Dpvi => GeneratorRegistry.Get("dpvi");
 
     private static readonly TwinStudyOptions Tiny = new()
     {
@@ -20,7 +22,7 @@ public sealed class DpviTwinGeneratorTests
     [Fact]
     public void A_tiny_study_with_dpvi_twins_runs_spends_at_most_epsilon_and_records_the_generator()
     {
-        var result = TwinStudy.Run(Tiny, new DpviTwinGenerator(Fast));
+        var result = TwinStudy.Run(Tiny, Dpvi, Fast);
         Assert.Equal("dpvi", result.Generator);
         Assert.False(result.CopiesFromOneModel);
         Assert.Equal([0, 1, 2, 3], result.Summary.Select(r => r.K));
@@ -47,23 +49,30 @@ public sealed class DpviTwinGeneratorTests
         var keep = columns.ToHashSet(StringComparer.Ordinal);
         var schema = new TableSchema(simulator.Schema.Columns.Where(c => keep.Contains(c.Name)).ToArray(), simulator.Schema.MissingMarkers);
         var training = TableRows.Select(all, Enumerable.Range(0, 600).ToList(), "party", keep);
-        var request = new TwinReleaseRequest("party", training, schema, "visits", GlmFamily.Poisson, 1, 1e-6, 3, 21);
-        var generator = new DpviTwinGenerator(Fast);
+        var request = new FitRequest { Epsilon = 1, Delta = 1e-6, Seed = 21, Settings = Fast.With("outcome", "visits").With("family", "poisson") };
+        IReadOnlyList<Table> Release()
+        {
+            var model = Dpvi.Fit(training, schema, request, null);
+            Assert.False(model.CopiesFromOneModel);
+            Assert.InRange(model.Summary.Epsilon, 0.5, 1.0);
+            return Enumerable.Range(0, 3).Select(m => Concat(model.Sample(SampleRequest.ForCopy(model, 600, m, 3, 21), null))).ToArray();
+        }
 
-        var release = generator.Release(request, CancellationToken.None);
-        Assert.Equal(3, release.Copies.Count);
-        Assert.InRange(release.SpentEpsilon, 0.5, 1.0);
-        Assert.All(release.Copies, t =>
+        var copies = Release();
+        Assert.Equal(3, copies.Count);
+        Assert.All(copies, t =>
         {
             Assert.Equal(600, t.RowCount);
             Assert.All(columns, c => Assert.NotNull(t.Find(c)));
         });
         // Different copies come from different posterior draws (and rows), so their outcomes differ.
-        var visits = release.Copies.Select(t => ((NumericColumn)t.Find("visits")!).Values.ToArray()).ToArray();
+        var visits = copies.Select(t => ((NumericColumn)t.Find("visits")!).Values.ToArray()).ToArray();
         Assert.NotEqual(visits[0], visits[1]);
         Assert.NotEqual(visits[1], visits[2]);
         // The same seed gives the same release.
-        var again = generator.Release(request, CancellationToken.None);
-        Assert.Equal(visits[2], ((NumericColumn)again.Copies[2].Find("visits")!).Values.ToArray());
+        var again = Release();
+        Assert.Equal(visits[2], ((NumericColumn)again[2].Find("visits")!).Values.ToArray());
     }
+
+    private static Table Concat(IEnumerable<Table> batches) => TableRows.Concat(batches, "copy");
 }
