@@ -10,7 +10,8 @@ namespace DpSynth.Cli.Commands;
 internal static class AuditGeneratorCommand
 {
     private const string Description = """
-        Audit a generator from its synthetic output alone. A worst-case table - a target record and
+        Audit a generator (any kind `dpsynth models` lists, with its default settings) from its
+        synthetic output alone. A worst-case table - a target record and
         five records that share none of its values, the whole domain declared public - is fitted
         --runs times, half with the target and half without (random order); from each fit 500
         synthetic rows are sampled and scored by six statistics (the share of rows equal to the
@@ -19,9 +20,9 @@ internal static class AuditGeneratorCommand
         Clopper-Pearson bounds on its error rates give epsilon-hat =
         max(ln((1 - delta - FNR)/FPR), ln((1 - delta - FPR)/FNR), 0) at 95% confidence.
         A row passes when epsilon-hat <= the claim. The positive control (at the smallest epsilon)
-        breaks the generator while its ledger claims the sound fit: categories-without-dp for
-        tablediffusion (column a's category set left private and then read exactly), noise-div10
-        for dpvi (which needs every category set public). It passes when caught. With R runs the
+        breaks the generator while its ledger claims the sound fit: categories-without-dp (column
+        a's category set left private, then read exactly) where the generator discovers category
+        sets with DP, as tablediffusion does; otherwise noise-div10. It passes when caught. With R runs the
         audit can certify at most about ln(R/7), so controls are run at a small epsilon.
 
         Examples:
@@ -36,7 +37,7 @@ internal static class AuditGeneratorCommand
         var epsilon = new Option<string>("--epsilon") { Description = "Claimed epsilon of each fit, or a comma-separated list; default 1,4." };
         var delta = NumberOptions.Double("--delta", "Claimed delta; default 1e-5.");
         var runs = NumberOptions.Long("--runs", "Fits per audited epsilon (a multiple of 4); default 200.");
-        var control = new Option<string>("--control") { Description = "Run only this positive control: categories-without-dp (tablediffusion), noise-div10 or no-clipping." };
+        var control = new Option<string>("--control") { Description = "Run only this positive control: categories-without-dp (generators that discover categories), noise-div10 or no-clipping." };
         var noControls = new Option<bool>("--no-controls") { Description = "Skip the positive control." };
         var device = new Option<string>("--device") { Description = "Compute device for tablediffusion; default simd.", DefaultValueFactory = _ => "simd" };
         var json = AuditCommand.JsonOption();

@@ -1,6 +1,5 @@
 using DpSynth.Kernels;
-using DpSynth.Models.Generators.Dpvi;
-using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Generators;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins.Study;
 
@@ -16,68 +15,46 @@ namespace DpSynth.Models.Audit.Generators;
 /// <param name="Faults">Positive-control faults.</param>
 internal sealed record AuditFit(Table Table, TableSchema Schema, double Epsilon, double Delta, int SyntheticRows, ulong? Seed, AuditFaults Faults);
 
-/// <summary>A generator kind the black-box audit can fit: its name, the controls that apply, and fit-then-sample.</summary>
-internal interface IAuditedGenerator
-{
-    /// <summary>The kind, as in model files.</summary>
-    string Kind { get; }
-
-    /// <summary>Positive controls that break something this generator uses.</summary>
-    IReadOnlyList<PositiveControl> Controls { get; }
-
-    /// <summary>Fits on the table and returns the synthetic table and the ε the fit's ledger reports.</summary>
-    (Table Synthetic, double Epsilon) FitAndSample(AuditFit fit, CancellationToken cancellation);
-}
-
-/// <summary>The generators the audit knows, by kind.</summary>
+/// <summary>
+/// The audit's view of the generator registry: every registered kind can be audited with its default
+/// settings, so a generator added to <see cref="GeneratorRegistry"/> joins the audit with no change here.
+/// </summary>
 internal static class AuditedGenerators
 {
-    /// <summary>Kinds in the order the CLI lists them.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [TableDiffusionModel.Kind, DpviModel.Kind];
+    /// <summary>The kinds, in registry order.</summary>
+    public static IReadOnlyList<string> Kinds => GeneratorRegistry.All.Select(g => g.Kind).ToArray();
 
-    /// <summary>The generator of kind <paramref name="kind"/>; throws <see cref="ArgumentException"/> for an unknown kind.</summary>
-    public static IAuditedGenerator Create(string kind, string device) => kind switch
+    /// <summary>
+    /// The positive controls that break something <paramref name="kind"/> uses, the default first:
+    /// categories-without-DP where the generator accepts a schema that leaves a category set private
+    /// (it must then discover it with DP), then the two DP-SGD faults.
+    /// </summary>
+    public static IReadOnlyList<PositiveControl> Controls(string kind)
     {
-        TableDiffusionModel.Kind => new TableDiffusionAudited(device),
-        DpviModel.Kind => new DpviAudited(),
-        _ => throw new ArgumentException($"unknown generator '{kind}' (expected {string.Join(" or ", Kinds)})"),
-    };
-
-    /// <summary>TableDiffusion, default preset, on a compute backend made per fit.</summary>
-    private sealed class TableDiffusionAudited(string device) : IAuditedGenerator
-    {
-        public string Kind => TableDiffusionModel.Kind;
-
-        public IReadOnlyList<PositiveControl> Controls { get; } =
-            [PositiveControl.CategoriesWithoutDp, PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled];
-
-        public (Table, double) FitAndSample(AuditFit fit, CancellationToken cancellation)
+        var generator = GeneratorRegistry.Get(kind);
+        var controls = new List<PositiveControl>();
+        try
         {
-            using var backend = BackendFactory.Create(device);
-            var request = new TableDiffusionFitRequest
-            {
-                Epsilon = fit.Epsilon, Delta = fit.Delta, Options = TableDiffusionOptions.Default, Seed = fit.Seed,
-                SchemaFile = "audit schema", Faults = fit.Faults,
-            };
-            var model = TableDiffusionFitter.Fit(fit.Table, fit.Schema, request, backend, null, cancellation);
-            var synthetic = TableRows.Concat(model.Sample(backend, new SampleRequest(fit.SyntheticRows, fit.Seed)), "synthetic");
-            return (synthetic, model.Ledger!.TotalEpsilon);
+            generator.Validate(AuditTable.Schema(privateCategoriesOfA: true), new FitRequest { Epsilon = 1, Delta = 1e-5 });
+            controls.Add(PositiveControl.CategoriesWithoutDp);
         }
+        catch (ArgumentException)
+        {
+            // The generator refuses private category sets (it never discovers them): nothing to break.
+        }
+        controls.Add(PositiveControl.NoiseDividedByTen);
+        controls.Add(PositiveControl.ClippingDisabled);
+        return controls;
     }
 
-    /// <summary>DPVI with its default options and no outcome (the audit table has no label column).</summary>
-    private sealed class DpviAudited : IAuditedGenerator
+    /// <summary>Fits through the registry and samples; returns the synthetic table and the ε the fit's ledger reports.</summary>
+    public static (Table Synthetic, double Epsilon) FitAndSample(string kind, string device, AuditFit fit, CancellationToken cancellation)
     {
-        public string Kind => DpviModel.Kind;
-
-        // DPVI never discovers categories: everything must be public, so that control has nothing to break.
-        public IReadOnlyList<PositiveControl> Controls { get; } = [PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled];
-
-        public (Table, double) FitAndSample(AuditFit fit, CancellationToken cancellation)
-        {
-            var request = new DpviFitRequest { Epsilon = fit.Epsilon, Delta = fit.Delta, Seed = fit.Seed, SchemaFile = "audit schema", Faults = fit.Faults };
-            var model = DpviFitter.Fit(fit.Table, fit.Schema, request, null, cancellation);
-            return (model.SampleCopy(fit.SyntheticRows, 0, fit.Seed), model.Ledger!.TotalEpsilon);
-        }
+        var generator = GeneratorRegistry.Get(kind);
+        using var backend = generator.UsesBackend ? BackendFactory.Create(device) : null;
+        var request = new FitRequest { Epsilon = fit.Epsilon, Delta = fit.Delta, Seed = fit.Seed, SchemaFile = "audit schema", Faults = fit.Faults };
+        var model = generator.Fit(fit.Table, fit.Schema, request, backend, null, cancellation);
+        var synthetic = TableRows.Concat(model.Sample(new SampleRequest(fit.SyntheticRows, fit.Seed), backend), "synthetic");
+        return (synthetic, model.Ledger?.TotalEpsilon ?? double.PositiveInfinity);
     }
 }

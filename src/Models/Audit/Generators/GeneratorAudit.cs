@@ -49,7 +49,7 @@ public static class GeneratorAudit
     public static IReadOnlyList<string> Kinds => AuditedGenerators.Kinds;
 
     /// <summary>The positive controls that apply to <paramref name="kind"/>, the default one first.</summary>
-    public static IReadOnlyList<PositiveControl> Controls(string kind) => AuditedGenerators.Create(kind, "simd").Controls;
+    public static IReadOnlyList<PositiveControl> Controls(string kind) => AuditedGenerators.Controls(kind);
 
     /// <summary>Runs the audit.</summary>
     /// <param name="options">Settings.</param>
@@ -59,9 +59,9 @@ public static class GeneratorAudit
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var generator = AuditedGenerators.Create(options.Model, options.Device);
-        if (options.Control != PositiveControl.None && !generator.Controls.Contains(options.Control))
-            throw new ArgumentException($"the {options.Control.Name()} control does not apply to {generator.Kind}");
+        string kind = options.Model;
+        if (options.Control != PositiveControl.None && !AuditedGenerators.Controls(kind).Contains(options.Control))
+            throw new ArgumentException($"the {options.Control.Name()} control does not apply to {kind}");
         var clock = Stopwatch.StartNew();
         var random = new AuditRandomness(options.Seed);
         bool[] withTarget = Assignment(options.Runs, random);
@@ -76,13 +76,13 @@ public static class GeneratorAudit
         {
             var fit = new AuditFit(tables[withTarget[run] ? 1 : 0], schema, options.Epsilon, options.Delta, options.SyntheticRows,
                 random.FitSeed(1000 + (ulong)run), faults);
-            var (synthetic, epsilon) = generator.FitAndSample(fit, cancellation);
+            var (synthetic, epsilon) = AuditedGenerators.FitAndSample(kind, options.Device, fit, cancellation);
             scores[run] = AuditTable.Scores(synthetic);
             ledgerEpsilon[run] = epsilon;
             int finished = Interlocked.Increment(ref done);
             if (progress is not null && finished * 10 / options.Runs != (finished - 1) * 10 / options.Runs)
                 progress.Report(string.Create(CultureInfo.InvariantCulture,
-                    $"audit generator {generator.Kind} (epsilon {options.Epsilon:R}{(options.Control == PositiveControl.None ? "" : ", control " + options.Control.Name())}): {finished}/{options.Runs} fits ({clock.Elapsed.TotalSeconds:0} s)"));
+                    $"audit generator {kind} (epsilon {options.Epsilon:R}{(options.Control == PositiveControl.None ? "" : ", control " + options.Control.Name())}): {finished}/{options.Runs} fits ({clock.Elapsed.TotalSeconds:0} s)"));
         });
 
         int half = options.Runs / 2;
