@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DpSynth.Models.Audit;
 
 namespace DpSynth.Cli.Commands;
 
@@ -45,6 +46,37 @@ internal static class AuditCommand
 
     /// <summary>Seed option: a reproducible audit (noise and coins from the seed, recorded as such) instead of the OS CSPRNG.</summary>
     public static Option<long?> SeedOption() => NumberOptions.Long("--seed", "Seed for a reproducible audit; without it every key comes from the OS CSPRNG.");
+
+    /// <summary>
+    /// The audits to run: one per claimed ε, then the default controls at the smallest claim — or,
+    /// when one control is named, that control at every claim.
+    /// </summary>
+    public static List<T> Jobs<T>(double[] claims, PositiveControl? only, bool withControls, IEnumerable<PositiveControl> controls,
+        Func<double, PositiveControl, T> make)
+    {
+        if (only is PositiveControl named) return claims.Select(e => make(e, named)).ToList();
+        var jobs = claims.Select(e => make(e, PositiveControl.None)).ToList();
+        if (withControls) jobs.AddRange(controls.Select(c => make(claims.Min(), c)));
+        return jobs;
+    }
+
+    /// <summary>Validates every job (a refusal is one line, exit code 2), runs them with progress on stderr, prints the table or JSON; returns the exit code.</summary>
+    public static int Execute<TJob, TResult>(ParseResult parse, Option<bool> json, IReadOnlyList<TJob> jobs, Action<TJob> validate,
+        Func<TJob, IProgress<string>, TResult> run, Func<TResult, bool> passed, Action<TextWriter, IReadOnlyList<TResult>> table)
+    {
+        try { foreach (var job in jobs) validate(job); }
+        catch (ArgumentException e) { throw new CliInputException(e.Message); }
+        var config = parse.InvocationConfiguration;
+        var progress = new LineProgress(config.Error);
+        var results = jobs.Select(job => run(job, progress)).ToArray();
+        if (parse.GetValue(json)) config.Output.WriteLine(JsonSerializer.Serialize(results, Json));
+        else table(config.Output, results);
+        return results.All(passed) ? 0 : AuditFailed;
+    }
+
+    /// <summary>A row's verdict: pass/FAIL for a sound run, caught/MISSED for a positive control.</summary>
+    public static string Verdict(PositiveControl control, bool passed) =>
+        control == PositiveControl.None ? (passed ? "pass" : "FAIL (eps-hat > claimed)") : passed ? "caught" : "MISSED";
 
     /// <summary>Progress lines on stderr.</summary>
     public sealed class LineProgress(TextWriter error) : IProgress<string>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using DpSynth.Kernels;
 using DpSynth.Models.Audit;
 using DpSynth.Models.Audit.DpSgd;
@@ -22,7 +21,7 @@ internal static class AuditDpSgdCommand
         (k in m/20, m/10, m/5, Bonferroni-corrected). A row passes when epsilon-hat <= the claim.
         Positive controls (at the smallest epsilon): noise multiplier / 10 and clipping disabled,
         each with the ledger still claiming the sound run; they pass when epsilon-hat exceeds the
-        claim. One run certifies at most about ln(k/1.5), so large claims cannot be caught.
+        claim. One run certifies at most about ln(k/2) (4.5 at k = 200), so large claims cannot be contradicted.
 
         Examples:
           dpsynth audit dpsgd
@@ -47,7 +46,6 @@ internal static class AuditDpSgdCommand
         var command = new Command("dpsgd", Description) { epsilon, delta, canaries, steps, sampleRate, guesses, control, noControls, trainer, device, json, seed };
         command.SetAction(parse =>
         {
-            var config = parse.InvocationConfiguration;
             var claims = EpsilonList(parse.GetValue(epsilon), "1,2,4,8");
             var trainerKind = parse.GetValue(trainer) switch
             {
@@ -69,27 +67,10 @@ internal static class AuditDpSgdCommand
                 Trainer = trainerKind,
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
             };
-            var runs = new List<DpSgdAuditOptions>();
-            if (parse.GetValue(control) is string only)
-            {
-                var c = ParseControl(only, PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled);
-                runs.AddRange(claims.Select(e => template with { Epsilon = e, Control = c }));
-            }
-            else
-            {
-                runs.AddRange(claims.Select(e => template with { Epsilon = e }));
-                if (!parse.GetValue(noControls))
-                    foreach (var c in new[] { PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled })
-                        runs.Add(template with { Epsilon = claims.Min(), Control = c });
-            }
-            try { foreach (var r in runs) r.Validate(); }
-            catch (ArgumentException e) { throw new CliInputException(e.Message); }
-
-            var progress = new AuditCommand.LineProgress(config.Error);
-            var results = runs.Select(r => DpSgdAudit.Run(r, progress)).ToArray();
-            if (parse.GetValue(json)) config.Output.WriteLine(JsonSerializer.Serialize(results, AuditCommand.Json));
-            else WriteTable(config.Output, results);
-            return results.All(r => r.Passed) ? 0 : AuditCommand.AuditFailed;
+            var only = parse.GetValue(control) is string name ? ParseControl(name, PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled) : (PositiveControl?)null;
+            var jobs = AuditCommand.Jobs(claims, only, !parse.GetValue(noControls), [PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled],
+                (e, c) => template with { Epsilon = e, Control = c });
+            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => DpSgdAudit.Run(j, p), r => r.Passed, WriteTable);
         });
         return command;
     }
@@ -103,7 +84,7 @@ internal static class AuditDpSgdCommand
         foreach (var r in results)
         {
             var b = r.Best;
-            string verdict = r.Options.Control == PositiveControl.None ? (r.Passed ? "pass" : "FAIL (eps-hat > claimed)") : r.Passed ? "caught" : "MISSED";
+            string verdict = AuditCommand.Verdict(r.Options.Control, r.Passed);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Options.Epsilon,11:0.###} {r.Options.Control.Name(),-12} {r.NoiseMultiplier,8:0.0000} {r.LedgerEpsilon,10:0.0000} {r.Included,5} {b.PerSide,5} {2 * b.PerSide,7} {b.Correct,7} {r.EpsilonLowerBound,8:0.000} {r.Seconds,6:0.0}s  {verdict}"));
         }

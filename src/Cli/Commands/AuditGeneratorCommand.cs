@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using DpSynth.Models.Audit;
 using DpSynth.Models.Audit.Generators;
 
@@ -23,7 +22,7 @@ internal static class AuditGeneratorCommand
         breaks the generator while its ledger claims the sound fit: categories-without-dp (column
         a's category set left private, then read exactly) where the generator discovers category
         sets with DP, as tablediffusion does; otherwise noise-div10. It passes when caught. With R runs the
-        audit can certify at most about ln(R/7), so controls are run at a small epsilon.
+        audit can certify at most about ln(R/15) (2.6 at R = 200), so controls are run at a small epsilon.
 
         Examples:
           dpsynth audit generator --model tablediffusion
@@ -45,7 +44,6 @@ internal static class AuditGeneratorCommand
         var command = new Command("generator", Description) { model, epsilon, delta, runs, control, noControls, device, json, seed };
         command.SetAction(parse =>
         {
-            var config = parse.InvocationConfiguration;
             string kind = parse.GetValue(model)!;
             if (!GeneratorAudit.Kinds.Contains(kind)) throw new CliInputException($"--model: '{kind}' is not a generator; use {string.Join(" or ", GeneratorAudit.Kinds)}");
             var claims = AuditDpSgdCommand.EpsilonList(parse.GetValue(epsilon), "1,4");
@@ -61,22 +59,9 @@ internal static class AuditGeneratorCommand
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
             };
             var controls = GeneratorAudit.Controls(kind);
-            var jobs = new List<GeneratorAuditOptions>();
-            if (parse.GetValue(control) is string only)
-                jobs.AddRange(claims.Select(e => template with { Epsilon = e, Control = AuditDpSgdCommand.ParseControl(only, [.. controls]) }));
-            else
-            {
-                jobs.AddRange(claims.Select(e => template with { Epsilon = e }));
-                if (!parse.GetValue(noControls)) jobs.Add(template with { Epsilon = claims.Min(), Control = controls[0] });
-            }
-            try { foreach (var j in jobs) j.Validate(); }
-            catch (ArgumentException e) { throw new CliInputException(e.Message); }
-
-            var progress = new AuditCommand.LineProgress(config.Error);
-            var results = jobs.Select(j => GeneratorAudit.Run(j, progress)).ToArray();
-            if (parse.GetValue(json)) config.Output.WriteLine(JsonSerializer.Serialize(results, AuditCommand.Json));
-            else WriteTable(config.Output, results);
-            return results.All(r => r.Passed) ? 0 : AuditCommand.AuditFailed;
+            var only = parse.GetValue(control) is string name ? AuditDpSgdCommand.ParseControl(name, [.. controls]) : (PositiveControl?)null;
+            var jobs = AuditCommand.Jobs(claims, only, !parse.GetValue(noControls), controls.Take(1), (e, c) => template with { Epsilon = e, Control = c });
+            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => GeneratorAudit.Run(j, p), r => r.Passed, WriteTable);
         });
         return command;
     }
@@ -90,7 +75,7 @@ internal static class AuditGeneratorCommand
         foreach (var r in results)
         {
             var t = r.Test;
-            string verdict = r.Options.Control == PositiveControl.None ? (r.Passed ? "pass" : "FAIL (eps-hat > claimed)") : r.Passed ? "caught" : "MISSED";
+            string verdict = AuditCommand.Verdict(r.Options.Control, r.Passed);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Options.Epsilon,11:0.###} {r.Options.Control.Name(),-22} {r.LedgerEpsilon,10:0.0000} {t.Statistic,-26} {r.MeanScoreIn,8:0.0000} {r.MeanScoreOut,8:0.0000} {$"{t.FalsePositives}/{t.Negatives}",7} {$"{t.FalseNegatives}/{t.Positives}",7} {t.FalsePositiveRateUpper,7:0.000} {t.FalseNegativeRateUpper,7:0.000} {r.EpsilonLowerBound,8:0.000} {r.Seconds,6:0}s  {verdict}"));
         }

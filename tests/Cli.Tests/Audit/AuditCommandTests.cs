@@ -35,7 +35,7 @@ public class AuditCommandTests
     [Fact]
     public void MissedControlExitsWithTheAuditFailureCode()
     {
-        // Eight fits cannot certify epsilon 1 (at most about ln(8/7)): the control is missed, and the exit code says so.
+        // Eight fits cannot certify epsilon 1 (two held-out fits per side bound FPR by 0.84 at best): the control is missed, and the exit code says so.
         var (code, output, _) = Run("audit generator --model dpvi --epsilon 1 --runs 8 --control noise-div10 --seed 4");
         Assert.Equal(3, code);
         Assert.Contains("MISSED", output);

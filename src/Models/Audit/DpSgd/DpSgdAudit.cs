@@ -78,6 +78,8 @@ public static class DpSgdAudit
             Delta = options.Delta,
             Seed = random.FitSeed(2),
             Accountant = options.Accountant,
+            // Each report prices ε so far with the accountant: ten reports, not one per step.
+            ProgressInterval = Math.Max(1, options.Steps / 10),
         };
         var lines = progress is null ? null : new TrainingLines(progress, options);
         var scores = options.Trainer == AuditedTrainer.PerExample
