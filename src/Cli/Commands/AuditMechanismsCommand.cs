@@ -15,8 +15,8 @@ internal static class AuditMechanismsCommand
         the analytic Gaussian count, the discrete Gaussian sampler, the DP histogram's counts and its
         thresholded discovery, and the quantile exponential mechanism. Each draws --draws outputs per
         side and reports the optimal test's Gaussian-DP mu (or epsilon, or the escape probability)
-        with an interval (95% confidence for all rows together), against the claim and the exact value for the pair, plus the noise's
-        moments and Kolmogorov-Smirnov distance. A row passes when the interval holds the exact value
+        with an interval (95% confidence for all rows together), against the claim and the exact
+        value for the pair, plus the noise's moments and Kolmogorov-Smirnov distance. A row passes when the interval holds the exact value
         and does not rise above the claim; positive controls (noise / 10) pass when they are caught.
         Takes about a minute on two cores at the default 10^6 draws.
 
