@@ -24,6 +24,9 @@ public abstract record EncodedFitRequest
     /// <summary>Name of the schema file, for refusals.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Positive-control faults of an audit (<see cref="Audit.AuditFaults"/>); none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>Checks the budget (and, in generators, their hyper-parameters); throws <see cref="ArgumentException"/> naming the bad value. Reads no data.</summary>
     public virtual void Validate()
     {

@@ -20,6 +20,9 @@ public sealed record FitRequest
     /// <summary>Name of the schema file, for refusals.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Positive-control faults of an audit (<see cref="Audit.AuditFaults"/>); none outside an audit, and unreachable from outside the assembly.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void ValidateBudget()
     {

@@ -47,6 +47,7 @@ internal static class PrivateEncoding
             LearnPrecision = !inferred,
             Random = random,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         }, plan.Ledger);
         if (inferred) schema = PrivateSchemaInference.WithMissingFlags(schema, encoder);
         return new PrivateEncodingResult(plan, schema, encoder, encoder.Encode(table));

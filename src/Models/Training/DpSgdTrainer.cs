@@ -62,6 +62,9 @@ public sealed class DpSgdTrainer : IDisposable
     /// <summary>The run's settings.</summary>
     public DpSgdOptions Options { get; }
 
+    /// <summary>Positive-control faults of an audit (<see cref="Audit.AuditFaults"/>); none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>The privacy plan (q, steps, σ, stage, key) shared with every DP-SGD trainer.</summary>
     public DpSgdPlan Plan { get; }
 
@@ -104,8 +107,8 @@ public sealed class DpSgdTrainer : IDisposable
         long interval = Options.ProgressInterval > 0 ? Options.ProgressInterval : Math.Max(1, TotalSteps / 100);
         ulong noisePerStep = (ulong)Network.Parameters.Length;
         float scale = (float)(1.0 / Plan.ExpectedBatchSize);
-        float noiseStd = (float)Plan.NoiseStd;
-        float clip = (float)Plan.ClipNorm;
+        float noiseStd = (float)(Plan.NoiseStd / Faults.NoiseDivisor);
+        float clip = Faults.SkipClipping ? float.PositiveInfinity : (float)Plan.ClipNorm;
         while (Step < end)
         {
             cancellation.ThrowIfCancellationRequested();

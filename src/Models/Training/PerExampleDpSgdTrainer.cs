@@ -61,6 +61,9 @@ public sealed class PerExampleDpSgdTrainer
     /// <summary>The privacy plan (q, steps, σ, stage, key).</summary>
     public DpSgdPlan Plan { get; }
 
+    /// <summary>Positive-control faults of an audit (<see cref="Audit.AuditFaults"/>); none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>Steps completed.</summary>
     public long Step { get; private set; }
 
@@ -84,7 +87,7 @@ public sealed class PerExampleDpSgdTrainer
         var options = Plan.Options;
         long interval = options.ProgressInterval > 0 ? options.ProgressInterval : Math.Max(1, Plan.TotalSteps / 100);
         double scale = 1.0 / Plan.ExpectedBatchSize;
-        double noiseStd = Plan.NoiseStd, clip = Plan.ClipNorm;
+        double noiseStd = Plan.NoiseStd / Faults.NoiseDivisor, clip = Faults.SkipClipping ? double.PositiveInfinity : Plan.ClipNorm;
         ulong noisePerStep = (ulong)_parameters.Length;
         while (Step < end)
         {

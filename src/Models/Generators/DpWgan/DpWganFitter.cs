@@ -65,7 +65,7 @@ public static class DpWganFitter
             Delta = request.Delta,
             Seed = request.Seed,
             Accountant = AccountantKind.Pld,
-        }, ledger);
+        }, ledger, request.Faults);
         if (run.Critic.SampleRate != q || run.Critic.TotalSteps != steps)
             throw new InvalidOperationException("The critic's sampling differs from the one its noise was calibrated for.");
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

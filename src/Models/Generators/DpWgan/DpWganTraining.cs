@@ -45,6 +45,11 @@ public sealed class DpWganTraining : IDisposable
     /// <param name="critic">The critic's DP-SGD settings (q or batch, steps, σ or target ε, δ, seed).</param>
     /// <param name="ledger">The ledger the critic's stage is spent on; optional.</param>
     public DpWganTraining(IComputeBackend backend, EncodedTable encoded, DpWganOptions options, DpSgdOptions critic, PrivacyLedger? ledger)
+        : this(backend, encoded, options, critic, ledger, Audit.AuditFaults.None) { }
+
+    /// <summary>The training with an audit's positive-control <paramref name="faults"/> in the critic's trainer.</summary>
+    internal DpWganTraining(IComputeBackend backend, EncodedTable encoded, DpWganOptions options, DpSgdOptions critic, PrivacyLedger? ledger,
+        Audit.AuditFaults faults)
     {
         options.Validate();
         _options = options;
@@ -52,7 +57,7 @@ public sealed class DpWganTraining : IDisposable
         Array.Fill(realTargets, CriticLoss.RealTarget);
         var data = new ArrayBatchSource(encoded.Data, encoded.Width, realTargets, 1);
         Critic = new DpSgdTrainer(backend, DpWganNetworks.Critic(encoded.Width, options), data, new CriticLoss(),
-            new AdamOptimizer(new AdamParameters(LearningRate: options.CriticLearningRate, Beta1: options.Beta1, Beta2: options.Beta2)), critic, ledger);
+            new AdamOptimizer(new AdamParameters(LearningRate: options.CriticLearningRate, Beta1: options.Beta1, Beta2: options.Beta2)), critic, ledger) { Faults = faults };
         // Generated batches have the public expected batch size (capped by the step's buffers, which
         // only bind when the whole table is smaller than a batch), not q·N: nothing here reads N.
         GeneratedBatch = Math.Min(options.ExpectedBatchSize, Critic.Network.MaxRows);

@@ -136,7 +136,7 @@ public static class DpviFitter
             Delta = request.Delta,
             Seed = request.Seed,
             Accountant = AccountantKind.Pld,
-        }, new AdamParameters(LearningRate: (float)o.LearningRate), plan.Ledger);
+        }, new AdamParameters(LearningRate: (float)o.LearningRate), plan.Ledger) { Faults = request.Faults };
         return (trainer, sigma is double s ? FitPlanning.ComposedProgress(plan, s, q, progress) : progress);
     }
 }

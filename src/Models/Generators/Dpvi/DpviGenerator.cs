@@ -63,6 +63,7 @@ public sealed class DpviGenerator : Generator
             Options = options,
             Seed = request.Seed,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         };
         dpvi.Validate();
         if (schema is not null) DpviLayout.Create(schema, outcome, family, options, request.SchemaFile);

@@ -203,6 +203,9 @@ public sealed record DpviFitRequest
     /// <summary>Tests only: ordinary (non-private) SGD with the same sampler, no clipping and no noise; no ledger stage.</summary>
     internal bool NonPrivate { get; init; }
 
+    /// <summary>Positive-control faults of an audit; none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     /// <summary>Checks the budget and options; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void Validate()
     {

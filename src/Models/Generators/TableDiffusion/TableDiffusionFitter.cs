@@ -139,6 +139,6 @@ public static class TableDiffusionFitter
                 Delta = request.Delta,
                 Seed = request.Seed,
                 Accountant = AccountantKind.Pld,
-            }, ledger);
+            }, ledger) { Faults = request.Faults };
     }
 }

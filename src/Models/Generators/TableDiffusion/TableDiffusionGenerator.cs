@@ -64,6 +64,7 @@ public sealed class TableDiffusionGenerator : Generator
             Options = Options(request),
             Seed = request.Seed,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         }, backend!, progress, cancellation);
 
     /// <inheritdoc />

@@ -60,6 +60,9 @@ public sealed record EncoderFitOptions
     /// <summary>Name of the schema file, for messages that refuse an undeclared statistic.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Positive-control faults of an audit; none outside an audit.</summary>
+    internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
+
     internal void Validate()
     {
         if (QuantileSegments < 2) throw new ArgumentOutOfRangeException(nameof(QuantileSegments), QuantileSegments, "a quantile grid needs at least 2 segments");

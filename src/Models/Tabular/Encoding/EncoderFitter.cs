@@ -117,8 +117,10 @@ internal static partial class EncoderFitter
         var result = DpHistogram.Release(Values(column, o.DecideMissingFlags ? MissingKey : null), declared, discoverySigma,
             f.Budget.DiscoveryDeltaEach, f.Random, f.Ledger!, discovery);
         bool hasMissing = DecideMissing(f, o.DecideMissingFlags ? result.Counts[MissingKey] : null, discoverySigma);
+        // Audit positive control only: the exact set replaces the DP one while the ledger keeps the DP stage.
+        IReadOnlyList<string> released = o.Faults.ExactCategorySets ? Values(column, null).Distinct(StringComparer.Ordinal).ToArray() : result.Discovered;
         // The order of discovered categories must not leak anything beyond the set: sort them.
-        var found = c.Kind == ColumnKind.Ordinal ? OrdinalOrder(result.Discovered) : result.Discovered.Order(StringComparer.Ordinal).ToArray();
+        var found = c.Kind == ColumnKind.Ordinal ? OrdinalOrder(released) : released.Order(StringComparer.Ordinal).ToArray();
         return new OneHotEncoder(c.Name, c.Kind, c.Role, found, o.OtherLabel, hasMissing)
         {
             ImputedCategory = hasMissing || !o.DecideMissingFlags ? null : o.OtherLabel,
