@@ -19,16 +19,29 @@ public sealed class UnixFactAttribute : FactAttribute
 public sealed class InterruptTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dpsynth-interrupt-").FullName;
+    private readonly List<Process> _children = [];
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    /// <summary>Kills a child a failed assertion left running (a 20,000-epoch fit would otherwise outlive the test run).</summary>
+    public void Dispose()
+    {
+        foreach (var child in _children)
+        {
+            try { if (!child.HasExited) { child.Kill(entireProcessTree: true); child.WaitForExit(10_000); } }
+            catch (InvalidOperationException) { }
+            child.Dispose();
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
 
     /// <summary>Starts the real `dpsynth` (the assembly the tests reference) as a child process.</summary>
-    private static Process Start(params string[] args)
+    private Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(typeof(CommandLine).Assembly.Location);
         foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info)!;
+        var process = Process.Start(info)!;
+        _children.Add(process);
+        return process;
     }
 
     private static void Signal(Process process, string signal)
@@ -66,7 +79,7 @@ public sealed class InterruptTests(TinyModelFixture fixture) : IClassFixture<Tin
     private void InterruptSampling(string signal)
     {
         string output = Path.Combine(_dir, "big.csv");
-        using var process = Start("sample", fixture.Model, "--rows", "50000000", "--seed", "1", "--device", "cpu", "-o", output);
+        var process = Start("sample", fixture.Model, "--rows", "50000000", "--seed", "1", "--device", "cpu", "-o", output);
         WaitFor(() => Directory.EnumerateFiles(_dir, ".big.csv.*.tmp").Any(), process);
         Signal(process, signal);
         string stderr = Finish(process);
@@ -79,7 +92,7 @@ public sealed class InterruptTests(TinyModelFixture fixture) : IClassFixture<Tin
     public void SigtermWhileFittingWritesNoModel()
     {
         string model = Path.Combine(_dir, "m.dpsynth");
-        using var process = Start("fit", fixture.Table, "--schema", fixture.Schema, "--epsilon", "1", "--epochs", "20000", "--preset", "paper", "--device", "cpu", "-o", model);
+        var process = Start("fit", fixture.Table, "--schema", fixture.Schema, "--epsilon", "1", "--epochs", "20000", "--preset", "paper", "--device", "cpu", "-o", model);
         var stderr = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();

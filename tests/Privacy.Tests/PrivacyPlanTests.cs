@@ -34,6 +34,17 @@ public sealed class PrivacyPlanTests
     }
 
     [Fact]
+    public void A_budget_too_small_for_the_count_is_refused_before_anything_is_spent_or_read()
+    {
+        var plan = Plan(epsilon: 1e-9);
+        bool read = false;
+        var e = Assert.Throws<ArgumentException>(() => plan.ReleaseRowCount(() => { read = true; return 1000; }, null, new SeededRandomSource(1)));
+        Assert.Contains("raise epsilon", e.Message);
+        Assert.False(read);
+        Assert.Empty(plan.Ledger.Stages);
+    }
+
+    [Fact]
     public void A_declared_count_costs_nothing_and_a_wrong_one_is_refused_without_either_count()
     {
         var plan = Plan();

@@ -39,6 +39,8 @@ internal static class SchemaJsonShape
             if (!nullable) throw place.Error(Describe(type) + ", got null");
             return;
         }
+        // An optional number (int?, double?) has the shape of the number itself.
+        if (Nullable.GetUnderlyingType(type) is { } underlying) type = underlying;
         if (type == typeof(string)) Require(node, JsonValueKind.String, type, place);
         else if (type == typeof(bool)) { if (node.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)) throw place.Error(Describe(type) + Got(node)); }
         else if (type == typeof(double) || type == typeof(float) || type == typeof(int) || type == typeof(long)) CheckNumber(node, type, place);
@@ -124,6 +126,7 @@ internal static class SchemaJsonShape
     /// <summary>What a value of <paramref name="type"/> looks like, in the words of the schema file.</summary>
     private static string Describe(Type type)
     {
+        if (Nullable.GetUnderlyingType(type) is { } underlying) type = underlying;
         if (type == typeof(string)) return "a text in double quotes";
         if (type == typeof(bool)) return "true or false";
         if (type == typeof(int) || type == typeof(long)) return "a whole number";

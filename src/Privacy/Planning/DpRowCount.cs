@@ -23,6 +23,9 @@ public sealed record DpRowCount(long Rows, bool IsPublic)
     /// </summary>
     public const long Minimum = 10;
 
+    /// <summary>Largest noise scale a private count is released with: a budget that needs more is refused.</summary>
+    public const double MaxSigma = 1e6;
+
     /// <summary>The mechanism name of a private count.</summary>
     public const string Mechanism = "discrete gaussian (count, sensitivity 1)";
 

@@ -72,7 +72,7 @@ public sealed class PrivacyPlan
     /// <param name="exactRows">Reads the private N; called only after the stage is spent (not at all for a declared count, save to check it).</param>
     /// <param name="declaredPublic">The count the schema declares public, or null.</param>
     /// <param name="random">Randomness for the noise.</param>
-    /// <exception cref="ArgumentException">The declared count differs from the table's (the message gives neither), or the share is 0 for a private count.</exception>
+    /// <exception cref="ArgumentException">The declared count differs from the table's (the message gives neither), the share is 0 for a private count, or the count's noise would exceed <see cref="DpRowCount.MaxSigma"/>.</exception>
     /// <exception cref="PrivacyBudgetExceededException">The stage does not fit the budget.</exception>
     public DpRowCount ReleaseRowCount(Func<long> exactRows, long? declaredPublic, IRandomSource random)
     {
@@ -88,6 +88,10 @@ public sealed class PrivacyPlan
         if (!(Shares.RowCount > 0))
             throw new ArgumentException("the schema does not declare the row count public and the plan gives it no budget share");
         double sigma = RowCountSigma;
+        // Beyond this the count is noise, and pricing the stage (its loss grid grows with σ) would take hours.
+        if (!(sigma <= DpRowCount.MaxSigma))
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the privacy budget is too small for a private row count (epsilon {RowCountEpsilon:G3} for the count would need noise of scale {sigma:G3}); raise epsilon or declare \"rows\" public in the schema"));
         Ledger.Spend(DpRowCount.Stage(sigma));
         return (_rows = DpRowCount.Release(exactRows(), sigma, random));
     }
