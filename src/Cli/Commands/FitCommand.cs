@@ -111,6 +111,11 @@ internal static class FitCommand
 
         public void Report(TrainingProgress p)
         {
+            if (p.Stage is not null)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage} {p.Step}/{p.TotalSteps}  epsilon {p.Epsilon:0.###}"));
+                return;
+            }
             // About ten lines per run, whatever the step count.
             int decile = (int)(10 * p.Step / Math.Max(1, p.TotalSteps));
             if (decile == _lastDecile && p.Step != p.TotalSteps) return;

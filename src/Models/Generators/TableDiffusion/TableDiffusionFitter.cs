@@ -40,6 +40,9 @@ public sealed record TableDiffusionFitRequest
     /// <summary>Name of the schema file, for refusals.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Memory the fit may use (null: what the runtime reports for this machine); a fit estimated to need more is refused before it allocates.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
     /// <summary>Checks the budget; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public void Validate()
     {
@@ -91,8 +94,12 @@ public static class TableDiffusionFitter
             SearchRange = request.SearchRange,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
             SchemaFile = request.SchemaFile,
+            Progress = Stage(progress, "fitting the encoder: column", schema.ModelledColumns.Count(), ledger),
         }, ledger);
-        var encoded = encoder.Encode(table);
+        // Before anything large is allocated: refuse a fit that cannot fit, and size the batch chunks.
+        var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
+        var memory = Memory(table, encoder, request, plan.RowCount.Rows, q);
+        var encoded = CompactEncodedTable.Encode(encoder, table, Stage(progress, "encoding: column", encoder.Columns.Count, ledger), cancellation);
 
         float[]? marginals = null;
         if (plan.MarginalsEpsilon > 0 && encoder.SoftmaxSpans.Count > 0)
@@ -105,7 +112,7 @@ public static class TableDiffusionFitter
 
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
-        var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
+        var data = new DiffusionBatchSource(encoded, signal, noise, noiseKey,
             options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput, options.LevelsPerRecord);
 
         // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).
@@ -118,10 +125,9 @@ public static class TableDiffusionFitter
             loss = new MixedSpanLoss(w, encoder.SoftmaxSpans);
         }
 
-        var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
         double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
         var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
-        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows);
+        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory.ChunkExamples);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
@@ -170,7 +176,7 @@ public static class TableDiffusionFitter
 
     /// <summary>A trainer for the plan's q, steps and σ (calibrated against the ledger by the plan).</summary>
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords)
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords, int chunkExamples)
     {
         var o = request.Options;
         return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
@@ -185,6 +191,38 @@ public static class TableDiffusionFitter
                 Delta = request.Delta,
                 Seed = request.Seed,
                 Accountant = AccountantKind.Pld,
+                MaxChunkExamples = chunkExamples,
             }, ledger);
+    }
+
+    /// <summary>
+    /// The fit's memory estimate, from public sizes only (the encoder's layout and the public row
+    /// count); refuses a fit that needs more than the request's limit or the machine's memory.
+    /// </summary>
+    private static TableDiffusionMemory Memory(Table table, TableEncoder encoder, TableDiffusionFitRequest request, long publicRows, double sampleRate)
+    {
+        int rows = (int)Math.Clamp(publicRows, 1, int.MaxValue);
+        var memory = TableDiffusionMemory.Estimate(table, encoder, request.Options, publicRows,
+            PoissonSampler.Capacity(rows, sampleRate), RowPartition.DefaultWorkers);
+        memory.EnsureFits(request.MemoryLimitBytes ?? TableDiffusionMemory.AvailableBytes(), table.Source);
+        return memory;
+    }
+
+    /// <summary>Preprocessing progress as lines of <paramref name="progress"/>: done/total of a stage, with the ledger's ε so far.</summary>
+    private static IProgress<int>? Stage(IProgress<TrainingProgress>? progress, string stage, int total, PrivacyLedger ledger)
+    {
+        if (progress is null) return null;
+        // About ten reports per stage, so that a wide table shows it is moving without flooding the output.
+        int every = Math.Max(1, total / 10);
+        return new Progress(done =>
+        {
+            if (done % every == 0 || done == total)
+                progress.Report(new TrainingProgress(done, total, -1, double.NaN, ledger.TotalEpsilon) { Stage = stage });
+        });
+    }
+
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 }

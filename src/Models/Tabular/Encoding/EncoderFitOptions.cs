@@ -45,6 +45,9 @@ public sealed record EncoderFitOptions
     /// <summary>Name of the schema file, for messages that refuse an undeclared statistic.</summary>
     public string SchemaFile { get; init; } = "schema";
 
+    /// <summary>Receives the number of columns fitted so far, after each column; optional.</summary>
+    public IProgress<int>? Progress { get; init; }
+
     internal void Validate()
     {
         if (QuantileSegments < 2) throw new ArgumentOutOfRangeException(nameof(QuantileSegments), QuantileSegments, "a quantile grid needs at least 2 segments");

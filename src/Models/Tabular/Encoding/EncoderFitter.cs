@@ -33,6 +33,7 @@ internal static class EncoderFitter
             encoders.Add(c.Kind.IsNumeric()
                 ? FitNumeric(c, (NumericColumn)column, plan[i], o, split, ledger, random)
                 : FitCategorical(c, (CategoricalColumn)column, plan[i], o, split, ledger, random));
+            o.Progress?.Report(i + 1);
         }
         return encoders;
     }
