@@ -1,5 +1,5 @@
 using DpSynth.Kernels;
-using DpSynth.Models.Generators.TableDiffusion;
+using DpSynth.Models.Generators;
 using DpSynth.Models.ModelFiles;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins;

@@ -113,7 +113,8 @@ internal static class FitCommand
         {
             if (p.Stage is not null)
             {
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage} {p.Step}/{p.TotalSteps}  epsilon {p.Epsilon:0.###}"));
+                string count = p.TotalSteps > 0 ? $" {p.Step}/{p.TotalSteps}" : "";
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage}{count}  epsilon {p.Epsilon:0.###}"));
                 return;
             }
             // About ten lines per run, whatever the step count.

@@ -125,6 +125,8 @@ public static class TableDiffusionFitter
             loss = new MixedSpanLoss(w, encoder.SoftmaxSpans);
         }
 
+        // Pricing each candidate σ composes every stage so far: with a stage per wide table's column this takes a while.
+        progress?.Report(new TrainingProgress(0, 0, -1, double.NaN, preprocessing) { Stage = $"calibrating the noise against {ledger.Stages.Count} ledger stages" });
         double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
         var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
         using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory.ChunkExamples);
@@ -212,12 +214,15 @@ public static class TableDiffusionFitter
     private static IProgress<int>? Stage(IProgress<TrainingProgress>? progress, string stage, int total, PrivacyLedger ledger)
     {
         if (progress is null) return null;
-        // About ten reports per stage, so that a wide table shows it is moving without flooding the output.
-        int every = Math.Max(1, total / 10);
+        // At most about ten reports per stage (one per tenth done), so that a wide table shows it is
+        // moving without flooding the output.
+        int lastTenth = -1;
         return new Progress(done =>
         {
-            if (done % every == 0 || done == total)
-                progress.Report(new TrainingProgress(done, total, -1, double.NaN, ledger.TotalEpsilon) { Stage = stage });
+            int tenth = (int)(10L * done / Math.Max(1, total));
+            if (tenth == lastTenth && done != total) return;
+            lastTenth = tenth;
+            progress.Report(new TrainingProgress(done, total, -1, double.NaN, ledger.TotalEpsilon) { Stage = stage });
         });
     }
 

@@ -95,6 +95,3 @@ public sealed record TableDiffusionMemory
         ? (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GB"
         : (bytes / (double)(1L << 20)).ToString("0", CultureInfo.InvariantCulture) + " MB";
 }
-
-/// <summary>A fit refused before it started because it would need more memory than the machine has.</summary>
-public sealed class FitTooLargeException(string message) : Exception(message);
