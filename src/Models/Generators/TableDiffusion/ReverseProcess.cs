@@ -41,7 +41,9 @@ internal sealed class ReverseProcess : IDisposable
         // One denoiser per core, each running whole rows through every level: rows are independent,
         // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
         // small to split, so it holds a full batch; the others hold their share.
-        int count = Math.Max(1, Math.Min(RowPartition.DefaultWorkers, capacity));
+        // Each denoiser holds the weights: a wide model gets as many as 256 MB of copies allow.
+        int byWeights = (int)Math.Clamp((256L << 20) / (4L * Math.Max(1, model.Parameters.Length)), 1, int.MaxValue);
+        int count = Math.Max(1, Math.Min(Math.Min(RowPartition.DefaultWorkers, byWeights), capacity));
         _workers = new Worker[count];
         try
         {

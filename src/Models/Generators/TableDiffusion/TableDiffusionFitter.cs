@@ -129,7 +129,7 @@ public static class TableDiffusionFitter
         progress?.Report(new TrainingProgress(0, 0, -1, double.NaN, preprocessing) { Stage = $"calibrating the noise against {ledger.Stages.Count} ledger stages" });
         double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
         var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
-        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory.ChunkExamples);
+        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
@@ -178,7 +178,7 @@ public static class TableDiffusionFitter
 
     /// <summary>A trainer for the plan's q, steps and σ (calibrated against the ledger by the plan).</summary>
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords, int chunkExamples)
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords, TableDiffusionMemory memory)
     {
         var o = request.Options;
         return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
@@ -193,7 +193,8 @@ public static class TableDiffusionFitter
                 Delta = request.Delta,
                 Seed = request.Seed,
                 Accountant = AccountantKind.Pld,
-                MaxChunkExamples = chunkExamples,
+                MaxChunkExamples = memory.ChunkExamples,
+                Workers = memory.Workers,
             }, ledger);
     }
 

@@ -17,6 +17,9 @@ public sealed record TableDiffusionMemory
     /// <summary>Bytes the batch buffers (activations, their gradients, the step's inputs and targets) may take at most.</summary>
     public const long BatchBudgetBytes = 256L << 20;
 
+    /// <summary>Bytes the workers' own gradient vectors may take together at most (at least one worker runs).</summary>
+    public const long WorkerGradientBudgetBytes = 256L << 20;
+
     /// <summary>The process itself (runtime, code, small objects), which no size below accounts for.</summary>
     public const long RuntimeBytes = 128L << 20;
 
@@ -25,6 +28,9 @@ public sealed record TableDiffusionMemory
 
     /// <summary>Bytes of every parameter-sized vector: the values, each worker's gradient, Adam's two moments, and the copies the model is saved from.</summary>
     public required long ParameterBytes { get; init; }
+
+    /// <summary>Workers the batch is split over: each holds a gradient vector, so a wide denoiser gets fewer.</summary>
+    public required int Workers { get; init; }
 
     /// <summary>Examples whose rows the batch buffers hold at once (a larger Poisson batch runs in chunks).</summary>
     public required int ChunkExamples { get; init; }
@@ -44,7 +50,7 @@ public sealed record TableDiffusionMemory
     /// <param name="options">Hyper-parameters.</param>
     /// <param name="publicRows">The public row count Ñ (a DP count or declared) — never the exact N, which this estimate must not reveal.</param>
     /// <param name="capacityExamples">Examples the Poisson capacity asks the buffers to hold.</param>
-    /// <param name="workers">Workers, each with its own gradient vector.</param>
+    /// <param name="workers">Workers the machine offers; each holds its own gradient vector, so a wide denoiser gets fewer (see <see cref="Workers"/>).</param>
     /// <exception cref="FitTooLargeException">The denoiser has more parameters than one vector can hold.</exception>
     public static TableDiffusionMemory Estimate(Table table, TableEncoder encoder, TableDiffusionOptions options, long publicRows, int capacityExamples, int workers)
     {
@@ -61,6 +67,7 @@ public sealed record TableDiffusionMemory
         long floatsPerRow = footprint.WorkspaceFloatsPerRow + 2L * inputWidth + 3L * width + 1;
         long bytesPerExample = 4L * levels * floatsPerRow;
         int chunk = (int)Math.Clamp(BatchBudgetBytes / bytesPerExample, 1, Math.Max(1, capacityExamples));
+        workers = (int)Math.Clamp(WorkerGradientBudgetBytes / (4L * footprint.ParameterLength), 1, Math.Max(1, workers));
         // Values, Adam's m and v, a gradient per worker, and the host copy plus the model's array when saving.
         long parameterBytes = 4L * footprint.ParameterLength * (3 + workers + 2);
         long tableBytesPerRow = table.Columns.Sum(c => c is NumericColumn ? 8L : 4L);
@@ -68,6 +75,7 @@ public sealed record TableDiffusionMemory
         return new TableDiffusionMemory
         {
             Parameters = footprint.ParameterLength,
+            Workers = workers,
             ParameterBytes = parameterBytes,
             ChunkExamples = chunk,
             BatchBytes = chunk * bytesPerExample + 4L * footprint.OtherWorkspaceFloats * workers,
