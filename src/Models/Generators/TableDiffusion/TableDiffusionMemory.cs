@@ -23,6 +23,9 @@ public sealed record TableDiffusionMemory
     /// <summary>The process itself (runtime, code, small objects), which no size below accounts for.</summary>
     public const long RuntimeBytes = 128L << 20;
 
+    /// <summary>Floats per encoded row.</summary>
+    public required int EncodedWidth { get; init; }
+
     /// <summary>Trainable floats of the denoiser (alignment gaps included).</summary>
     public required long Parameters { get; init; }
 
@@ -74,6 +77,7 @@ public sealed record TableDiffusionMemory
         long dataBytes = publicRows * (CompactEncodedTable.BytesPerRow(encoder.SoftmaxSpans, width) + tableBytesPerRow);
         return new TableDiffusionMemory
         {
+            EncodedWidth = width,
             Parameters = footprint.ParameterLength,
             Workers = workers,
             ParameterBytes = parameterBytes,
@@ -92,10 +96,10 @@ public sealed record TableDiffusionMemory
     {
         if (TotalBytes <= availableBytes) return;
         string hint = DataBytes > ParameterBytes
-            ? "fit fewer rows or columns (role \"ignore\" in the schema skips a column)"
-            : "fit fewer columns or give categorical columns fewer categories (role \"ignore\" in the schema skips a column)";
+            ? "fit fewer rows or fewer columns (role \"ignore\" in the schema skips a column)"
+            : "fit fewer columns, or categorical columns with fewer categories (role \"ignore\" in the schema skips a column)";
         throw new FitTooLargeException(string.Create(CultureInfo.InvariantCulture,
-            $"{source}: this TableDiffusion fit needs about {Size(TotalBytes)} (denoiser {Size(ParameterBytes)} for {Parameters:N0} parameters, batch buffers {Size(BatchBytes)}, table and encoded rows {Size(DataBytes)}) but {Size(availableBytes)} of memory is available; {hint}"));
+            $"{source}: this TableDiffusion fit needs about {Size(TotalBytes)} (denoiser {Size(ParameterBytes)} for {Parameters:N0} parameters over {EncodedWidth:N0} encoded columns, batch buffers {Size(BatchBytes)}, table and encoded rows {Size(DataBytes)}) but {Size(availableBytes)} of memory is available; {hint}"));
     }
 
     /// <summary>Bytes in MB or GB, for messages.</summary>
