@@ -107,6 +107,18 @@ public sealed class TableDiffusionWideTableTests
     }
 
     [Fact]
+    public void RowsBeyondOneArrayAreRefusedNotWrappedAround()
+    {
+        var (table, schema) = Wide(8, 20);
+        var encoder = PublicEncoder(table, schema);
+        // 8 spans × 300 million rows index past one int-indexed array.
+        var e = Assert.Throws<FitTooLargeException>(() =>
+            TableDiffusionMemory.Estimate(table, encoder, TableDiffusionOptions.Default, publicRows: 300_000_000, capacityExamples: 4_500, workers: 2));
+        Assert.Contains("fewer rows", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void AFitThatCannotFitIsRefusedWithItsEstimateBeforeTraining()
     {
         var (table, schema) = Wide(60, 200);

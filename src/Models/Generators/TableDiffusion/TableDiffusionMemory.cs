@@ -73,6 +73,13 @@ public sealed record TableDiffusionMemory
         workers = (int)Math.Clamp(WorkerGradientBudgetBytes / (4L * footprint.ParameterLength), 1, Math.Max(1, workers));
         // Values, Adam's m and v, a gradient per worker, and the host copy plus the model's array when saving.
         long parameterBytes = 4L * footprint.ParameterLength * (3 + workers + 2);
+        // The compact rows are two arrays (a hot position per span, a float per other column) indexed by int.
+        long spanned = 0;
+        for (int s = 0; s < encoder.SoftmaxSpans.Count; s++) spanned += encoder.SoftmaxSpans.Lengths[s];
+        long longest = publicRows * Math.Max(encoder.SoftmaxSpans.Count, width - spanned);
+        if (longest > Array.MaxLength)
+            throw new FitTooLargeException(string.Create(CultureInfo.InvariantCulture,
+                $"{table.Source}: about {publicRows:N0} rows of {width:N0} encoded columns exceed what TableDiffusion holds in memory ({Array.MaxLength:N0} values per array); fit fewer rows or fewer columns"));
         long tableBytesPerRow = table.Columns.Sum(c => c is NumericColumn ? 8L : 4L);
         long dataBytes = publicRows * (CompactEncodedTable.BytesPerRow(encoder.SoftmaxSpans, width) + tableBytesPerRow);
         return new TableDiffusionMemory
