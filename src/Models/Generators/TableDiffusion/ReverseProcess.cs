@@ -153,8 +153,14 @@ internal sealed class ReverseProcess : IDisposable
     /// </summary>
     public float[] CalibrationWeights(NoiseKey key, ReadOnlySpan<float> marginals)
     {
-        int n = Math.Min(_capacity, TableDiffusionSampler.CalibrationRows), w = _width;
-        var probabilities = Run(key, 0, n).ToArray();
+        int n = TableDiffusionSampler.CalibrationRowsFor(_width), w = _width;
+        // In batches of the buffers' capacity: a wide model's buffers hold fewer rows than the run.
+        var probabilities = new float[n * w];
+        for (int start = 0; start < n; start += _capacity)
+        {
+            int count = Math.Min(_capacity, n - start);
+            Run(key, start, count).CopyTo(probabilities.AsSpan(start * w));
+        }
         var weights = new float[w];
         Array.Fill(weights, 1f);
         var adjusted = new float[probabilities.Length];
