@@ -4,8 +4,8 @@
 #   bench/Tabular/wide-table.sh OUT [ROWS] COLS...
 #   e.g. bench/Tabular/wide-table.sh artifacts/wide 10000 100 250 500 1000
 # Columns cycle through an integer in 0..99, a continuous value in [-5, 5], a categorical with 2..9
-# levels and a yes/no flag, each column drawn with its own seed-free pattern (awk's srand(1)),
-# so a run is repeatable. The schema declares every bound and category set public, so a fit with
+# levels and a yes/no flag; values come from awk's rand() after srand(1) (a run is repeatable) and
+# share a per-row factor, so columns are correlated. The schema declares every bound and category set public, so a fit with
 # it spends nothing on preprocessing statistics; NO_SCHEMA=1 also fits without the schema.
 # Environment: DPSYNTH (a built dpsynth; default: build src/Cli into OUT/bin), EPOCHS (default:
 # the preset's), NO_SCHEMA=1, FIT_ARGS (extra fit arguments).
