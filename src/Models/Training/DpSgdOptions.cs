@@ -78,6 +78,14 @@ public sealed record DpSgdOptions
     /// </summary>
     public double CapacitySigmas { get; init; } = 6;
 
+    /// <summary>
+    /// Most examples whose rows the batch buffers hold at once (null: as many as
+    /// <see cref="CapacitySigmas"/> gives). A wide model caps it so that its activations stay within
+    /// memory: a larger Poisson batch is then processed in several chunks, each clipped per example
+    /// as usual, so the gradient sum — and the privacy guarantee — is the same.
+    /// </summary>
+    public int? MaxChunkExamples { get; init; }
+
     /// <summary>Steps between progress reports (each report computes ε so far); 0 picks about 100 reports per run.</summary>
     public long ProgressInterval { get; init; }
 }
