@@ -1,4 +1,5 @@
 using DpSynth.Models.Generators.Dpvi;
+using DpSynth.Models.Generators.LipschitzVae;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.ModelFiles;
 
@@ -23,6 +24,7 @@ public static class GeneratorRegistry
     [
         new TableDiffusionGenerator(),
         new DpviGenerator(),
+        new LipschitzVaeGenerator(),
     ];
 
     /// <summary>The kinds, comma-separated (for help texts and refusals).</summary>
