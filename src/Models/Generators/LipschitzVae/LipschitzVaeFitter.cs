@@ -72,7 +72,8 @@ public static class LipschitzVaeFitter
         var parameters = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(parameters);
 
-        int encoderCount = LipschitzVaeNetwork.EncoderParameterCount(w, options);
+        // The decoder's block is the tail of the flat vector (parameters are laid out in layer order, each padded).
+        int decoderOffset = ((Linear)layers[encoderLayers.Length + 1]).Weight.Offset;
         var certified = Freeze(encoderLayers, parameters, options.Lipschitz);
         var summary = new FitSummary
         {
@@ -90,7 +91,7 @@ public static class LipschitzVaeFitter
             Stages = FitSummary.StagesOf(ledger),
             Timings = new FitTimings(preprocessingSeconds, SecondsSince(trainingStart)),
         };
-        return new LipschitzVaeModel(options, encoder, schema, certified, parameters.AsSpan(encoderCount).ToArray(), ledger, summary);
+        return new LipschitzVaeModel(options, encoder, schema, certified, parameters.AsSpan(decoderOffset).ToArray(), ledger, summary);
     }
 
     /// <summary>

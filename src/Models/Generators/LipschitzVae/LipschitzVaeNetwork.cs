@@ -44,8 +44,4 @@ public static class LipschitzVaeNetwork
         var latent = new LatentLayer(options.LatentWidth, (float)options.Lipschitz, (float)options.LatentSigma, (float)options.Beta, latentKey);
         return (encoder, [.. encoder, latent, .. Decoder(width, options)]);
     }
-
-    /// <summary>Parameters of the encoder layers (weights and biases).</summary>
-    public static int EncoderParameterCount(int width, LipschitzVaeOptions options) =>
-        Encoder(width, options).Sum(l => l.Inputs * l.Outputs + l.Outputs);
 }
