@@ -67,6 +67,9 @@ public static class ReplaceOneComposition
             double epsilonA = fitEpsilonAt(deltaA);
             if ((1 + Math.Exp(epsilonA)) * deltaA <= deltaShare) return (epsilonA, deltaA);
             deltaA = 0.999 * deltaShare / (1 + Math.Exp(epsilonA));
+            if (!(deltaA >= 1e-300))
+                throw new ArgumentException(FormattableString.Invariant(
+                    $"the fit's epsilon {epsilonA:0.###} is too large for the group-privacy conversion to replace-one neighbours (its delta would be multiplied by 1 + e^epsilon)"));
         }
         throw new InvalidOperationException("the fit's delta share did not converge");
     }
