@@ -65,6 +65,9 @@ public static class NoiseStreams
     /// <summary>Uniforms drawing the Lipschitz VAE's categories from the decoder's softmax.</summary>
     public const ulong LvaeCategory = 0x4C56414543415400UL; // "LVAECAT"
 
+    /// <summary>The Lipschitz VAE decoder's Gaussian noise on numeric values at sampling.</summary>
+    public const ulong LvaeDecoder = 0x4C56414544454300UL; // "LVAEDEC"
+
     /// <summary>The certificate checker's empirical privacy-loss draws (never used for output rows).</summary>
     public const ulong LvaeCertificate = 0x4C56414543455200UL; // "LVAECER"
 
@@ -99,6 +102,7 @@ public static class NoiseStreams
         (nameof(LvaeRelease), LvaeRelease, false),
         (nameof(LvaePosterior), LvaePosterior, false),
         (nameof(LvaeCategory), LvaeCategory, false),
+        (nameof(LvaeDecoder), LvaeDecoder, false),
         (nameof(LvaeCertificate), LvaeCertificate, false),
     ];
 

@@ -42,6 +42,9 @@ public sealed class InputBox
         OneHotCount = _blocks.Count(b => b.Length > 1);
     }
 
+    /// <summary>The encoded positions of the numeric values (each in [0, 1]).</summary>
+    public IReadOnlyList<int> NumericPositions => _numeric;
+
     /// <summary>Encoded width d.</summary>
     public int Width { get; }
 

@@ -18,7 +18,10 @@ public sealed class LipschitzVaeGenerator : Generator
         new("latent-sigma", "latent noise sigma during training, in (0, 1) (default 0.5; the release picks its own)"),
         new("latent-width", "latent dimensions (default 8)"),
         new("beta", "weight of the KL term (default 1)"),
-        new("epochs", "passes over the data (default 10; noise is calibrated for the steps this gives)"),
+        new("epochs", "passes over the data (default 20; noise is calibrated for the steps this gives)"),
+        new("batch-size", "expected Poisson batch size (default 4096)"),
+        new("learning-rate", "Adam learning rate (default 0.02)"),
+        new("decoder-sigma", "sd of the decoder's Gaussian on [0, 1]-scaled numerics at sampling (default 0.2)"),
     ];
 
     /// <inheritdoc />
@@ -42,6 +45,9 @@ public sealed class LipschitzVaeGenerator : Generator
         if (reader.Int("latent-width", 1, 1024) is int d) options = options with { LatentWidth = d };
         if (reader.Positive("beta") is double b) options = options with { Beta = b };
         if (reader.Positive("epochs") is double e) options = options with { Epochs = e };
+        if (reader.Positive("decoder-sigma") is double ds) options = options with { DecoderSigma = ds };
+        if (reader.Int("batch-size", 1, 1 << 20) is int batch) options = options with { ExpectedBatchSize = batch };
+        if (reader.Positive("learning-rate") is double lr) options = options with { LearningRate = (float)lr };
         reader.Finish();
         options.Validate();
         return options;

@@ -26,17 +26,24 @@ public sealed record LipschitzVaeOptions
     /// <summary>σ of the latent noise during training (public; the release chooses its own).</summary>
     public double LatentSigma { get; init; } = 0.5;
 
+    /// <summary>
+    /// Standard deviation s of the decoder's Gaussian on numeric values at sampling: x = reflect(f(z) + s·ξ)
+    /// into [0, 1]. Without it every numeric is the decoder's conditional mean and the marginals collapse
+    /// (a public constant; sampling is post-processing).
+    /// </summary>
+    public double DecoderSigma { get; init; } = 0.2;
+
     /// <summary>Weight β of the KL term.</summary>
     public double Beta { get; init; } = 1;
 
     /// <summary>Passes over the data.</summary>
-    public double Epochs { get; init; } = 10;
+    public double Epochs { get; init; } = 20;
 
     /// <summary>Expected Poisson batch size.</summary>
-    public int ExpectedBatchSize { get; init; } = 512;
+    public int ExpectedBatchSize { get; init; } = 4096;
 
     /// <summary>Adam learning rate.</summary>
-    public float LearningRate { get; init; } = 2e-3f;
+    public float LearningRate { get; init; } = 0.02f;
 
     /// <summary>Per-example clip norm.</summary>
     public float ClipNorm { get; init; } = 1f;
@@ -59,6 +66,7 @@ public sealed record LipschitzVaeOptions
             throw new ArgumentException("lvae: layer widths must be at least 1");
         if (!(Lipschitz > 0) || !double.IsFinite(Lipschitz)) throw new ArgumentException($"lvae setting lipschitz: expected a positive number, got {F(Lipschitz)}");
         if (!(LatentSigma > 0 && LatentSigma < 1)) throw new ArgumentException($"lvae setting latent-sigma: expected a number in (0, 1) (the prior is N(0, I)), got {F(LatentSigma)}");
+        if (!(DecoderSigma >= 0 && DecoderSigma <= 1)) throw new ArgumentException($"lvae setting decoder-sigma: expected a number in [0, 1], got {F(DecoderSigma)}");
         if (!(Beta >= 0) || !double.IsFinite(Beta)) throw new ArgumentException($"lvae setting beta: expected a non-negative number, got {F(Beta)}");
         if (!(Epochs > 0) || !double.IsFinite(Epochs)) throw new ArgumentException($"lvae setting epochs: expected a positive number, got {F(Epochs)}");
         if (ExpectedBatchSize < 1) throw new ArgumentException($"lvae: the expected batch size must be at least 1, got {ExpectedBatchSize}");
@@ -74,6 +82,7 @@ public sealed record LipschitzVaeOptions
         ["lipschitz"] = Lipschitz,
         ["latent_sigma"] = LatentSigma,
         ["beta"] = Beta,
+        ["decoder_sigma"] = DecoderSigma,
         ["epochs"] = Epochs,
         ["expected_batch_size"] = ExpectedBatchSize,
         ["learning_rate"] = LearningRate,
@@ -95,6 +104,7 @@ public sealed record LipschitzVaeOptions
                 Lipschitz = o["lipschitz"]!.GetValue<double>(),
                 LatentSigma = o["latent_sigma"]!.GetValue<double>(),
                 Beta = o["beta"]!.GetValue<double>(),
+                DecoderSigma = o["decoder_sigma"]!.GetValue<double>(),
                 Epochs = o["epochs"]!.GetValue<double>(),
                 ExpectedBatchSize = o["expected_batch_size"]!.GetValue<int>(),
                 LearningRate = o["learning_rate"]!.GetValue<float>(),

@@ -18,7 +18,8 @@ namespace DpSynth.Models.Generators.LipschitzVae;
 /// a = τ²/(τ² + σ²) and v = a·σ², then x̃ = Dec(μ̃ + σ_train·ξ′). When σ is large, a → 0 and the
 /// twins become prior samples; when σ is small, they are reconstructions of their records.</item>
 /// </list>
-/// Categories (and missing indicators) are drawn from the decoder's softmax; numerics clamp to their bounds.
+/// Categories (and missing indicators) are drawn from the decoder's softmax; numerics get the decoder's
+/// Gaussian (<see cref="LipschitzVaeOptions.DecoderSigma"/>), reflected into [0, 1].
 /// </summary>
 public static class LipschitzVaeSampler
 {
@@ -75,6 +76,10 @@ public static class LipschitzVaeSampler
         var spans = model.Encoder.SoftmaxSpans;
         ulong blocksPerRow = (ulong)Math.Max(1, (spans.Count + 7) / 8);
         var categories = key.WithStream(NoiseStreams.LvaeCategory);
+        var decoderNoise = key.WithStream(NoiseStreams.LvaeDecoder);
+        var numeric = model.Box.NumericPositions;
+        float decoderSigma = (float)model.Options.DecoderSigma;
+        var noise = new float[Math.Max(1, numeric.Count)];
         using var network = new Network(backend, LipschitzVaeNetwork.Decoder(w, model.Options), capacity);
         if (network.Parameters.Length != model.DecoderParameters.Length)
             throw new ArgumentException($"The model holds {model.DecoderParameters.Length} decoder parameters; its hyper-parameters need {network.Parameters.Length}.");
@@ -94,9 +99,22 @@ public static class LipschitzVaeSampler
                 var uniforms = new ChaChaUniforms(categories, (ulong)(start + i) * blocksPerRow);
                 var row = rows.AsSpan(i * w, w);
                 for (int s = 0; s < spans.Count; s++) DrawOneHot(row.Slice(spans.Starts[s], spans.Lengths[s]), uniforms.Next());
+                if (decoderSigma > 0 && numeric.Count > 0)
+                {
+                    GaussianStream.Fill(decoderNoise, (ulong)(start + i) * (ulong)numeric.Count, noise);
+                    for (int j = 0; j < numeric.Count; j++) row[numeric[j]] = Reflect(row[numeric[j]] + decoderSigma * noise[j]);
+                }
             }
             yield return model.Encoder.Decode(rows.AsSpan(0, n * w), n);
         }
+    }
+
+    /// <summary>Folds a value back into [0, 1] by reflection at the ends (clamping would pile mass on the bounds).</summary>
+    private static float Reflect(float v)
+    {
+        if (!float.IsFinite(v)) return 0.5f;
+        v = Math.Abs(v) % 2f;
+        return v > 1f ? 2f - v : v;
     }
 
     /// <summary>Replaces a block of logits by the one-hot of a draw from their softmax (u ∈ (0, 1]).</summary>
