@@ -19,9 +19,6 @@ namespace DpSynth.Models.Generators.LipschitzVae;
 /// </summary>
 public static class LipschitzVaeFitter
 {
-    /// <summary>Public search range for numeric bounds the schema does not declare (a constant, never read from the data).</summary>
-    public static readonly (double Min, double Max) SearchRange = (-1e6, 1e6);
-
     /// <summary>Fits a model; the request and the table's columns have been checked by <see cref="Generator.Fit"/>.</summary>
     public static LipschitzVaeModel Fit(Table table, TableSchema schema, FitRequest request, LipschitzVaeOptions options, IComputeBackend backend,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
@@ -34,7 +31,6 @@ public static class LipschitzVaeFitter
         {
             Numeric = NumericTransform.QuantileUniform,
             Epsilon = plan.PreprocessingEpsilon,
-            SearchRange = SearchRange,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
             SchemaFile = request.SchemaFile,
         }, ledger);
