@@ -40,7 +40,7 @@ internal static class ReleaseTwinsCommand
         noise is floating-point Gaussian noise, not an exact sampler.
 
         Give --latent-sigma, or --release-epsilon for the total (fit and release) epsilon under
-        replace-one at the fit's delta. --verify searches the input box for pairs breaking the
+        replace-one at the fit's delta (or --delta). --verify searches the input box for pairs breaking the
         certificate and checks the privacy loss on 10^6 latents before anything is written.
         `dpsynth sample` on the same model is prior mode (z ~ N(0, I); no further cost).
 
@@ -56,6 +56,7 @@ internal static class ReleaseTwinsCommand
         var perRecord = NumberOptions.Long("--per-record", "Twins per record k (default 1).");
         var sigma = NumberOptions.Double("--latent-sigma", "Public sigma of the release noise.");
         var releaseEpsilon = NumberOptions.Double("--release-epsilon", "Total epsilon (fit and release, replace-one, at the fit's delta); sigma is solved from it.");
+        var delta = NumberOptions.Double("--delta", "Total delta of fit and release under replace-one (default: the fit's delta).");
         var lipschitz = NumberOptions.Double("--lipschitz", "Project the encoder mean onto this Lipschitz bound first (default: the fit's).");
         var verify = new Option<bool>("--verify") { Description = "Run the certificate checker (gradient-ascent pair search, privacy loss of 10^6 latents) and refuse to release on a violation." };
         var seed = NumberOptions.Long("--seed", "Seed of the release noise (reproducible, NOT secret: for tests and experiments); default: OS CSPRNG.");
@@ -63,7 +64,7 @@ internal static class ReleaseTwinsCommand
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
         var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = $"Directory to write {TwinsFile} and {ReleaseFile} into.", Required = true });
 
-        var command = new Command("release-twins", Description) { modelPath, source, perRecord, sigma, releaseEpsilon, lipschitz, verify, seed, shard, device, output };
+        var command = new Command("release-twins", Description) { modelPath, source, perRecord, sigma, releaseEpsilon, delta, lipschitz, verify, seed, shard, device, output };
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -76,7 +77,7 @@ internal static class ReleaseTwinsCommand
             var model = GeneratorRegistry.Load(path) as LipschitzVaeModel
                 ?? throw new CliInputException($"{path}: twins mode needs a model of kind {LipschitzVaeModel.KindName} (fit with --model {LipschitzVaeModel.KindName})");
             // The plan (sigma, projection, guarantee) is public and checked before the private table is read.
-            var release = TwinsRelease.Plan(model, (int)k, parse.GetValue(lipschitz), parse.GetValue(sigma), parse.GetValue(releaseEpsilon));
+            var release = TwinsRelease.Plan(model, (int)k, parse.GetValue(lipschitz), parse.GetValue(sigma), parse.GetValue(releaseEpsilon), parse.GetValue(delta));
             CertificateReport? report = null;
             if (parse.GetValue(verify))
             {

@@ -65,6 +65,9 @@ public static class ReplaceOneComposition
         for (int i = 0; i < 200; i++)
         {
             double epsilonA = fitEpsilonAt(deltaA);
+            if (double.IsPositiveInfinity(epsilonA))
+                throw new ArgumentException(FormattableString.Invariant(
+                    $"the fit's ledger has no finite epsilon at delta {deltaA:0.###e0}, which its replace-one share needs (stages such as thresholded category discovery spend a fixed delta); give a larger total delta or declare the categories public"));
             if ((1 + Math.Exp(epsilonA)) * deltaA <= deltaShare) return (epsilonA, deltaA);
             deltaA = 0.999 * deltaShare / (1 + Math.Exp(epsilonA));
             if (!(deltaA >= 1e-300))

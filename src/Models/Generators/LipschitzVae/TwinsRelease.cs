@@ -65,10 +65,10 @@ public sealed class TwinsRelease
     /// <summary>
     /// Plans a release: projects the encoder mean onto <paramref name="lipschitz"/> (when given and exceeded),
     /// takes σ = <paramref name="latentSigma"/>, or solves σ so that fit and release together are
-    /// (<paramref name="releaseEpsilon"/>, δ)-DP under replace-one, δ the fit's.
+    /// (<paramref name="releaseEpsilon"/>, δ)-DP under replace-one, δ = <paramref name="delta"/> or the fit's.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is invalid, both or neither of σ and ε are given, or the fit leaves nothing for the release.</exception>
-    public static TwinsRelease Plan(LipschitzVaeModel model, int perRecord, double? lipschitz, double? latentSigma, double? releaseEpsilon)
+    public static TwinsRelease Plan(LipschitzVaeModel model, int perRecord, double? lipschitz, double? latentSigma, double? releaseEpsilon, double? delta = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var ledger = model.Ledger ?? throw new ArgumentException("twins mode needs the model's privacy ledger (load the model with it)");
@@ -77,11 +77,12 @@ public sealed class TwinsRelease
         if (latentSigma is double s && !(s > 0 && double.IsFinite(s))) throw new ArgumentException($"--latent-sigma must be positive and finite, got {F(s)}");
         if (releaseEpsilon is double e && !(e > 0 && double.IsFinite(e))) throw new ArgumentException($"--release-epsilon must be positive and finite, got {F(e)}");
         var mean = lipschitz is double l ? model.Mean.ProjectedTo(l) : model.Mean;
-        double delta = ledger.Budget.Delta;
+        if (delta is double given && !(given > 0 && given < 1)) throw new ArgumentException($"--delta must be in (0, 1), got {F(given)}");
+        double totalDelta = delta ?? ledger.Budget.Delta;
         double sensitivity = SensitivityOf(mean.Lipschitz, model.Box.Diameter);
-        double sigma = latentSigma ?? Math.Sqrt(perRecord) * sensitivity / ReplaceOneComposition.ReleaseMuFor(ledger.EpsilonAt, releaseEpsilon!.Value, delta);
+        double sigma = latentSigma ?? Math.Sqrt(perRecord) * sensitivity / ReplaceOneComposition.ReleaseMuFor(ledger.EpsilonAt, releaseEpsilon!.Value, totalDelta);
         double mu = GaussianDifferentialPrivacy.Compose(sensitivity / sigma, perRecord);
-        var guarantee = ReplaceOneComposition.Compose(ledger.EpsilonAt, mu, delta);
+        var guarantee = ReplaceOneComposition.Compose(ledger.EpsilonAt, mu, totalDelta);
         return new TwinsRelease(model, perRecord, mean, sigma, guarantee);
     }
 
