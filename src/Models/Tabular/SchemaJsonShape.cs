@@ -39,6 +39,7 @@ internal static class SchemaJsonShape
             if (!nullable) throw place.Error(Describe(type) + ", got null");
             return;
         }
+        type = Nullable.GetUnderlyingType(type) ?? type; // an int? ("precision") holds a number, not an object
         if (type == typeof(string)) Require(node, JsonValueKind.String, type, place);
         else if (type == typeof(bool)) { if (node.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)) throw place.Error(Describe(type) + Got(node)); }
         else if (type == typeof(double) || type == typeof(float) || type == typeof(int) || type == typeof(long)) CheckNumber(node, type, place);
