@@ -50,6 +50,12 @@ public static class NoiseStreams
     /// <summary>DPVI's synthetic rows; copy c uses <c>+ c</c> (indexed).</summary>
     public const ulong DpviRows = 0x4450564952000000UL; // "DPVIR"
 
+    /// <summary>Stimuli search: each stimulus's class, threshold and latent z.</summary>
+    public const ulong StimulusDraws = 0x5354494D44524157UL; // "STIMDRAW"
+
+    /// <summary>Stimuli search: the generators' (re-)initial weights.</summary>
+    public const ulong StimulusGeneratorInit = 0x5354494D494E4954UL; // "STIMINIT"
+
     // Salts XOR-ed into a user seed for the seeded sources of DP statistics (with no seed they use the OS CSPRNG).
 
     /// <summary>The encoder's DP bounds, quantiles and category discovery (the seed itself).</summary>
@@ -76,6 +82,8 @@ public static class NoiseStreams
         (nameof(DpviInit), DpviInit, false),
         (nameof(DpviPosterior), DpviPosterior, false),
         (nameof(DpviRows), DpviRows, true),
+        (nameof(StimulusDraws), StimulusDraws, false),
+        (nameof(StimulusGeneratorInit), StimulusGeneratorInit, false),
     ];
 
     /// <summary>The seed salts of the table, with their names.</summary>
