@@ -43,6 +43,7 @@ internal static class CommandLine
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TwinsCommand.Create());
+        root.Subcommands.Add(StimuliCommand.Create());
         root.Options.Add(VerboseErrors);
         OutputGuard.AddForceOptions(root);
         return root;
