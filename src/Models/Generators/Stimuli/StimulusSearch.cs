@@ -12,7 +12,8 @@ namespace DpSynth.Models.Generators.Stimuli;
 /// generator's weights minimising CE(c, h_T(G(z))) (+ λ·KL(h_ID(G(z)) ‖ uniform) when identity
 /// inhibition is on), the teacher h_T frozen. When softmax_c(h_T(G(z))) exceeds T the stimulus G(z)
 /// is accepted with the teacher's full softmax as its soft label and the lane keeps its generator for
-/// the next stimulus (fine-tuning goes on); a lane that uses up its steps re-initialises its generator.
+/// the next stimulus (fine-tuning goes on); with inhibition the ID classifier's largest posterior must also
+/// be within <see cref="StimulusSearchOptions.IdentityAcceptance"/> × chance. A lane that uses up its steps re-initialises its generator.
 /// </summary>
 /// <remarks>
 /// The identity term is DpSynth's (the paper's exact term is not published): KL(q ‖ u) = Σ_j q_j log q_j
@@ -85,6 +86,7 @@ public static class StimulusSearch
         int reportEvery = Math.Max(1, count / 20), nextReport = reportEvery;
         var pass = new BatchPass(0, lanes, 1, 0, training: false, GradientMode.Direct, null);
         bool completed = true;
+        double identityBound = options.IdentityAcceptance / Math.Max(1, subjects);
 
         while (accepted < count)
         {
@@ -103,7 +105,7 @@ public static class StimulusSearch
             {
                 var p = logits.AsSpan(l * classes, classes);
                 update[l] = false;
-                if (p[target[l]] > threshold[l] && accepted < count)
+                if (p[target[l]] > threshold[l] && accepted < count && (!inhibit || MaxOf(idLogits.AsSpan(l * subjects, subjects)) <= identityBound))
                 {
                     if (!anyAccepted) backend.Download(generators.Output, rows);
                     anyAccepted = true;
@@ -166,5 +168,12 @@ public static class StimulusSearch
         }
         var stimuli = new StimulusSet(values, width, soft, classes, targets, thresholds).Take(accepted);
         return (stimuli, new StimulusSearchSummary(accepted, rounds, steps, reinitialisations, clock.Elapsed.TotalSeconds, completed && accepted == count));
+    }
+
+    private static float MaxOf(ReadOnlySpan<float> values)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in values) max = Math.Max(max, v);
+        return max;
     }
 }

@@ -37,7 +37,7 @@ public static class ApneaSimulator
     /// Public physiological bounds of each channel (effort and flow in the simulator's units, SpO₂ in
     /// percent): known without looking at any recording, so a DP teacher may scale by them for free.
     /// </summary>
-    public static IReadOnlyList<(double Min, double Max)> ChannelBounds { get; } = [(-4, 4), (-4, 4), (-3, 3), (70, 100)];
+    public static IReadOnlyList<(double Min, double Max)> ChannelBounds { get; } = [(-4, 4), (-4, 4), (-3, 3), (80, 100)];
 
     /// <summary>The per-column public bounds (each channel's bounds repeated over its samples).</summary>
     public static (double Min, double Max)[] ColumnBounds() =>

@@ -69,9 +69,10 @@ public static class StimuliStudy
                 searchTime += clock.Elapsed.TotalSeconds;
                 var stimulusReid = Reidentification.Of(backend, attacker, stimuli.Values);
                 teachers.Add(new StudyTeacherRow(rowName, fitted.Ledger?.TotalEpsilon ?? double.PositiveInfinity, lambda, metrics, auc, summary, stimulusReid));
-                progress?.Report($"stimuli from {rowName}: {summary.Accepted} in {summary.Seconds:0.0} s ({summary.Reinitialisations} re-initialisations), attacker's mean max posterior {stimulusReid.MeanMaxPosterior:P1}");
+                progress?.Report($"stimuli from {rowName}: {summary.Accepted} in {summary.Seconds:0.0} s ({summary.Reinitialisations} re-initialisations, {summary.GeneratorSteps / (double)Math.Max(1, summary.Accepted):0.0} steps per stimulus), attacker's mean max posterior {stimulusReid.MeanMaxPosterior:P1}");
 
                 clock.Restart();
+                if (stimuli.Count == 0) continue; // reported in the teacher row; no student can learn from nothing
                 // The full curve for the non-DP teacher; the largest count only for the others.
                 var counts = rowName == NonPrivate ? options.StimulusCounts.Distinct().Order().ToArray() : [options.MaxCount];
                 foreach (int count in counts)
