@@ -15,6 +15,10 @@ internal static class StimuliCommand
 
     public static Command Create() => new("stimuli", Description)
     {
+        StimuliDataCommands.Simulate(),
+        StimuliDataCommands.Teach(),
+        StimuliDataCommands.Generate(),
+        StimuliDataCommands.Evaluate(),
         StimuliStudyCommand.Create(),
     };
 }
