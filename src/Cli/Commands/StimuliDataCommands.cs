@@ -148,7 +148,7 @@ internal static class StimuliDataCommands
                 new LineProgress<StimulusProgress>(config.Error, p => $"accepted {p.Accepted}/{p.Requested} ({p.Reinitialisations} generators re-initialised)"), Interrupt.Token);
             Interrupt.Token.ThrowIfCancellationRequested();
             if (!summary.Completed)
-                throw new CliInputException($"stimuli generate: gave up after accepting {summary.Accepted} of {options.Count} stimuli ({summary.Reinitialisations} generators ran out of steps); nothing was written — lower --identity-bound's strictness or --inhibit-identity");
+                throw new CliInputException($"stimuli generate: gave up after accepting {summary.Accepted} of {options.Count} stimuli ({summary.Reinitialisations} generators ran out of steps); nothing was written; a weak teacher may not reach the thresholds in 50 steps (train it longer), and --identity-bound or a large --inhibit-identity make acceptance harder");
             string path = parse.GetValue(output)!;
             TableWriter.Write(WindowTableWriter.Stimuli(stimuli, teacher, Path.GetFileName(path)), path);
             config.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
