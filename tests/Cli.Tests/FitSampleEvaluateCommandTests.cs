@@ -120,6 +120,32 @@ public sealed class FitSampleEvaluateCommandTests : IDisposable
         Assert.Equal(301, File.ReadAllLines(synth).Length);
     }
 
+    [Fact]
+    public void FitWithoutSchemaInfersItWithDpAndKeepsEveryColumnAndSpelling()
+    {
+        // A yes/no column, a column with a NaN cell and an identifier: the exact inference would drop two of them.
+        var rng = new Random(3);
+        var lines = new List<string> { "id,weight,smoker,visits" };
+        for (int r = 0; r < 3000; r++)
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"p{r},{50 + rng.Next(0, 500) / 10.0:0.0},{(rng.Next(4) == 0 ? "yes" : "no")},{rng.Next(0, 12)}"));
+        lines.Add("p3000,NaN,no,3");
+        string data = P("plain.csv"), model = P("plain.dpsynth"), synth = P("plain_synthetic.csv");
+        File.WriteAllLines(data, lines);
+        var fit = CliRunner.Run("fit", data, "--epsilon", "3", "--epochs", "1", "--seed", "4", "--device", "cpu", "-o", model);
+        Assert.True(fit.Code == 0, fit.Err);
+        Assert.Equal(0, CliRunner.Run("sample", model, "--rows", "400", "--seed", "2", "-o", synth).Code);
+        var rows = File.ReadAllLines(synth);
+        Assert.Equal("id,weight,smoker,visits", rows[0]);
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.All(cells, c => Assert.Contains(c[2], new[] { "yes", "no" }));
+        Assert.All(cells, c => Assert.Matches(@"^\d+(\.\d)?$", c[1])); // rounded to the source's one decimal
+        Assert.All(cells, c => Assert.Matches(@"^\d+$", c[3]));
+
+        var ledger = DpSynth.Models.Generators.TableDiffusion.TableDiffusionModel.Load(model).Ledger!;
+        Assert.All(new[] { "id", "weight", "smoker", "visits" }, n => Assert.Contains(ledger.Stages, s => s.Name == $"schema of column {n}"));
+        Assert.Contains("header", CliRunner.Run("fit", "--help").Out);
+    }
+
     /// <summary>
     /// Two seeded shards concatenate to the unsharded CSV output (seed 2, the same row count), and
     /// Parquet output (one row group per batch) holds the same rows.

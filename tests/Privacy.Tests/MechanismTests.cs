@@ -80,6 +80,26 @@ public class MechanismTests
     }
 
     [Fact]
+    public void CountsOfPublicClassesSpendOneSensitivityOneStageBeforeTheNoise()
+    {
+        var ledger = Ledger();
+        long[] exact = [1000, 0, 250, 7];
+        var noisy = DpHistogram.ReleaseCounts(exact, 3, new SeededRandomSource(2), ledger, "shapes of x");
+        Assert.Equal(exact.Length, noisy.Length);
+        for (int i = 0; i < exact.Length; i++) Assert.InRange(noisy[i] - exact[i], -30, 30);
+        var cost = Assert.IsType<DiscreteGaussianCost>(Assert.Single(ledger.Stages).Cost);
+        Assert.Equal((3.0, 1.0, 0.0), (cost.Sigma, cost.Sensitivity, cost.ThresholdDelta));
+        Assert.Equal(4, ledger.Stages[0].Parameters["classes"]);
+        // The noise does not depend on the counts: the same seed shifts other counts by the same amounts.
+        var again = DpHistogram.ReleaseCounts([0, 0, 0, 0], 3, new SeededRandomSource(2), Ledger(), "shapes of y");
+        Assert.Equal(noisy.Zip(exact, (n, e) => n - e), again);
+        // Over the budget: refused, nothing recorded.
+        var tight = Ledger(eps: 0.01);
+        Assert.Throws<PrivacyBudgetExceededException>(() => DpHistogram.ReleaseCounts(exact, 0.5, new SeededRandomSource(2), tight, "too costly"));
+        Assert.Empty(tight.Stages);
+    }
+
+    [Fact]
     public void HistogramThresholdBoundsSingletonReleaseProbability()
     {
         long tau = DpHistogram.Threshold(3, 1e-6);

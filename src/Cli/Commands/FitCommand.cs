@@ -17,15 +17,34 @@ internal static class FitCommand
     private const string Description = """
         Fit a differentially private generator on a table and save it as a model file.
 
-        The whole fit is (epsilon, delta)-DP and every use of the data is a stage of the ledger in
-        the model file: statistics the schema does not declare public (numeric bounds, quantile
-        grids, category sets) are estimated with DP from a share of epsilon (generators that cannot
-        estimate them, like dpvi, refuse the schema naming the column), and the model is trained
-        with DP-SGD on the rest, its noise calibrated for exactly the steps run.
-        Without --schema, column kinds are inferred and every value is treated as private.
+        The whole fit is (epsilon, delta)-DP for adding or removing one row, and every use of the
+        data is a stage of the privacy ledger stored in the model file; the model is trained with
+        DP-SGD, its noise calibrated for exactly the steps run. Delta is your choice (default
+        1e-5), never derived from the row count.
+
+        With --schema, what it declares is public and used as is (kinds, roles, missing flags,
+        bounds and category lists marked public, precision, boolean labels); every statistic it
+        leaves private (numeric ranges and bounds, quantile grids, category sets, decimals of
+        continuous columns, spellings of booleans) is estimated with DP from a share of epsilon
+        (a fifth, for tablediffusion; generators that cannot estimate them, like dpvi, refuse the
+        schema naming the column).
+
+        Without --schema (tablediffusion; dpvi needs a schema), the column names (the header), the
+        file format and a Parquet file's column types are taken as public; everything else is
+        decided with DP: each column's kind (integer, continuous, boolean or categorical) and
+        decimals from a noisy histogram of its cells' shapes (a tenth of the preprocessing share),
+        its missing flag from a noisy count, its range from noisy histograms over sign x
+        power-of-two buckets (any scale) and DP quantiles inside it, its categories or boolean
+        spellings from a thresholded noisy histogram. No column is dropped: cells that do not fit
+        the decided kind are treated, not refused (text in a numeric or boolean column becomes
+        missing, fractions in an integer column are rounded, missing cells in a column whose noisy
+        count shows too few are imputed), and rare or identifier-like values are merged into
+        "(other)". The label is a column named label, target, class, y or outcome, else the last
+        column when it is categorical or boolean. Small tables get coarse decisions (text-like
+        kinds when unsure); declare a schema where you know better.
         The row count is private too: a DP count (a ledger stage, 1/50 of epsilon) sets the sampling
         rate, the steps and `sample`'s default --rows, unless the schema declares "rows": {{"public": N}}.
-        Delta is your choice (default 1e-5); it is never derived from the row count.
+        `dpsynth schema infer` is different: it reads the data without DP (a custodian's step).
 
         Generators (--model; `dpsynth models` also lists their settings, given with --set key=value):
         {0}
@@ -40,7 +59,7 @@ internal static class FitCommand
     public static Command Create()
     {
         var data = new Argument<string>("DATA") { Description = "The private table (.csv, .tsv or .parquet)." };
-        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it kinds are inferred and everything is private." };
+        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it the schema is inferred with DP (the header is public)." };
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
@@ -76,7 +95,9 @@ internal static class FitCommand
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
             if (parse.GetValue(schemaPath) is string declared) generator.Validate(LoadSchema(declared), request);
-            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
+            else if (!generator.InfersSchemaWithDp)
+                throw new CliInputException($"the {generator.Kind} generator needs --schema (it cannot infer one with DP; tablediffusion can)");
+            var (table, schema) = TableInput.ReadPrivate(path, parse.GetValue(schemaPath));
             using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             var progress = new LineProgress(config.Error);
             var fitted = generator.Fit(table, schema, request, backend, progress, Interrupt.Token);

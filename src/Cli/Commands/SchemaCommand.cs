@@ -12,7 +12,13 @@ internal static class SchemaCommand
     private const string InferHelp = """
         Propose a schema for a CSV or Parquet table: each column's kind (continuous, integer,
         categorical, ordinal, boolean), role (feature, label, ignore) and whether values are missing.
-        Review it before use: anything it does not mark public is treated as private.
+
+        This reads the data WITHOUT differential privacy: the proposal is exact (one row with 37.5
+        makes a column continuous, one "?" makes it missing, a column of distinct texts is
+        ignored), so it is a data custodian's step, not a release. Review it, keep only what you
+        could have written down without looking at the data, and pass it to fit with --schema.
+        Without --schema, fit infers its own schema with DP instead and never uses this one.
+        Anything the schema does not mark public is treated as private.
 
         With --include-values it also writes bounds and category lists read from the data. They are
         marked "public": false and are never used until you set "public": true — do that only for

@@ -52,7 +52,7 @@ internal static class TwinsReleaseCommand
     public static Command Create()
     {
         var data = new Argument<string>("PARTY") { Description = "The party's private table (.csv, .tsv or .parquet)." };
-        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it kinds are inferred and everything is private." };
+        var schemaPath = new Option<string?>("--schema", "-s") { Description = "Schema file (JSON); without it (tablediffusion only) the schema is inferred with DP and everything is private." };
         var epsilon = NumberOptions.Double("--epsilon", "Total privacy budget epsilon (> 0).");
         epsilon.Required = true;
         var delta = NumberOptions.Double("--delta", "Delta of the guarantee, in (0, 1); default 1e-5.");
@@ -92,10 +92,13 @@ internal static class TwinsReleaseCommand
             string dir = parse.GetValue(output)!;
             string path = parse.GetValue(data)!;
             if (!File.Exists(path)) throw new CliInputException($"{path}: file not found");
-            var (table, schema) = TableInput.Read(path, parse.GetValue(schemaPath));
+            if (parse.GetValue(schemaPath) is null && !generator.InfersSchemaWithDp)
+                throw new CliInputException($"the {generator.Kind} generator needs --schema with public category lists and bounds (or choose --generator tablediffusion, which infers a schema with DP)");
+            // Without a schema the table is read untyped and the generator infers the schema with DP on its own ledger.
+            var (table, schema) = TableInput.ReadPrivate(path, parse.GetValue(schemaPath));
 
             // Refuse a schema the generator cannot use (e.g. dpvi without public category sets) before any training.
-            try { generator.Validate(schema, request); }
+            try { if (schema is not null) generator.Validate(schema, request); }
             catch (ArgumentException e) { throw new CliInputException($"{e.Message} (or choose another --generator: `dpsynth models` says which estimate them with DP)"); }
             using var backend = generator.UsesBackend ? BackendFactory.Create(parse.GetValue(device)!) : null;
             var fitted = generator.Fit(table, schema, request, backend, cancellation: Interrupt.Token);

@@ -45,11 +45,16 @@ public sealed record TableSizes(int Real, int Synthetic, int Test);
 /// <param name="CorrelationDifference">Mean over column pairs of |association(real) − association(synthetic)|.</param>
 /// <param name="CorrelationMethod">How associations are measured.</param>
 /// <param name="WorstCorrelation">The column pairs with the largest association difference, worst first.</param>
+/// <param name="OutOfRange">
+/// For every numeric column, the share of the synthetic column's present values outside the real
+/// column's [min, max], worst first (values a generator invented beyond the data).
+/// </param>
 public sealed record FidelityReport(
     double OneWayTvdMean, double OneWayTvdMax, int OneWayBins,
     double TwoWayTvdMean, double TwoWayTvdMax, int TwoWayBins,
     IReadOnlyList<ColumnScore> WorstOneWay, IReadOnlyList<PairScore> WorstTwoWay,
-    double CorrelationDifference, string CorrelationMethod, IReadOnlyList<PairScore> WorstCorrelation);
+    double CorrelationDifference, string CorrelationMethod, IReadOnlyList<PairScore> WorstCorrelation,
+    IReadOnlyList<ColumnScore>? OutOfRange = null);
 
 /// <summary>A score of one column.</summary>
 /// <param name="Column">Column name.</param>

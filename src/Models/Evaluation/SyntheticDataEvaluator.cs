@@ -65,7 +65,25 @@ public static class SyntheticDataEvaluator
             oneWay.OrderByDescending(s => s.Value).Take(o.WorstCount).ToArray(),
             tvd.OrderByDescending(s => s.Value).Take(o.WorstCount).ToArray(),
             MeanOf(assoc.Select(s => s.Value)), MarginalMetrics.AssociationMethod,
-            assoc.OrderByDescending(s => s.Value).Take(o.WorstCount).ToArray());
+            assoc.OrderByDescending(s => s.Value).Take(o.WorstCount).ToArray(),
+            tables.Columns.Where(c => c.IsNumeric).Select(c => new ColumnScore(c.Name, OutOfRangeShare(c.Numbers![AlignedTables.Real], c.Numbers[AlignedTables.Synthetic])))
+                .OrderByDescending(s => s.Value).ToArray());
+    }
+
+    /// <summary>Share of the synthetic present values outside [min, max] of the real present values (0 when either has none).</summary>
+    internal static double OutOfRangeShare(double[] real, double[] synthetic)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in real)
+            if (!double.IsNaN(v)) { min = Math.Min(min, v); max = Math.Max(max, v); }
+        long present = 0, outside = 0;
+        foreach (double v in synthetic)
+        {
+            if (double.IsNaN(v)) continue;
+            present++;
+            if (v < min || v > max) outside++;
+        }
+        return present == 0 || min > max ? 0 : (double)outside / present;
     }
 
     private static double MeanOf(IEnumerable<double> v) => v.DefaultIfEmpty(0).Average();

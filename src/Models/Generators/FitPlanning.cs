@@ -12,17 +12,16 @@ public static class FitPlanning
 {
     /// <summary>
     /// A plan for a fit seeded with <paramref name="seed"/> (null: OS CSPRNG) whose first stage is the
-    /// row count: the schema's declared public count, else a DP count of <paramref name="table"/>.
+    /// row count: the schema's declared public count, else (also without a schema) a DP count of <paramref name="table"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The declared count differs from the table's, or a share is invalid.</exception>
-    public static PrivacyPlan Start(Table table, TableSchema schema, double epsilon, double delta, ulong? seed, PlanShares shares)
+    public static PrivacyPlan Start(Table table, TableSchema? schema, double epsilon, double delta, ulong? seed, PlanShares shares)
     {
         ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(schema);
         var randomness = seed is ulong s ? new RandomnessRecord(RandomnessKind.UserSeed, s) : new RandomnessRecord(RandomnessKind.Csprng);
         var plan = new PrivacyPlan(new PrivacyBudget(epsilon, delta), randomness, shares);
         IRandomSource random = seed is ulong rs ? new SeededRandomSource(rs ^ NoiseStreams.RowCountSalt) : new CryptoRandomSource();
-        try { plan.ReleaseRowCount(() => table.RowCount, schema.PublicRowCount, random); }
+        try { plan.ReleaseRowCount(() => table.RowCount, schema?.PublicRowCount, random); }
         catch (ArgumentException e) { throw new ArgumentException($"{table.Source}: {e.Message}", e); }
         return plan;
     }

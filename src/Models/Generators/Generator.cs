@@ -32,6 +32,12 @@ public abstract class Generator
     /// <summary>Whether fitting and sampling run on the compute backend (false: on the host CPU, the backend is ignored).</summary>
     public virtual bool UsesBackend => true;
 
+    /// <summary>
+    /// Whether <see cref="Fit"/> accepts a table read without a schema (a null schema): the generator
+    /// then infers one with DP, every decision a stage of its ledger (the header is public).
+    /// </summary>
+    public virtual bool InfersSchemaWithDp => false;
+
     /// <summary>Checks the budget and the settings, without the schema or the data.</summary>
     /// <exception cref="ArgumentException">The budget or a setting is invalid; the message names it.</exception>
     public void Validate(FitRequest request)
@@ -54,19 +60,28 @@ public abstract class Generator
     /// Fits the generator on a private table under (ε, δ): every use of the data is a stage of the
     /// returned model's ledger, whose composed ε stays within the budget.
     /// </summary>
-    /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
-    /// <param name="schema">The schema; what it does not declare public is estimated with DP (or refused, when the generator cannot).</param>
+    /// <param name="table">The private table, read under <paramref name="schema"/> (read without one when it is null).</param>
+    /// <param name="schema">
+    /// The schema; what it does not declare public is estimated with DP (or refused, when the
+    /// generator cannot). Null: the generator infers it with DP where <see cref="InfersSchemaWithDp"/>, else refuses.
+    /// </param>
     /// <param name="request">Budget, seed and settings.</param>
     /// <param name="backend">Compute backend; required where <see cref="UsesBackend"/> is true, ignored (may be null) elsewhere.</param>
     /// <param name="progress">Training progress (ε so far); optional.</param>
     /// <param name="cancellation">Cancels the fit.</param>
     /// <exception cref="ArgumentException">The budget, a setting or the schema is refused (before any private value is read).</exception>
     /// <exception cref="TableFormatException">The table does not match the schema, or holds a value it does not allow.</exception>
-    public FittedModel Fit(Table table, TableSchema schema, FitRequest request, IComputeBackend? backend,
+    public FittedModel Fit(Table table, TableSchema? schema, FitRequest request, IComputeBackend? backend,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (UsesBackend) ArgumentNullException.ThrowIfNull(backend);
+        if (schema is null)
+        {
+            Validate(request);
+            if (!InfersSchemaWithDp) throw new ArgumentException($"the {Kind} generator needs a schema (it cannot infer one with DP)");
+            return FitWithoutSchema(table, request, backend, progress, cancellation);
+        }
         Validate(schema, request);
         SchemaMatch.Check(table, schema);
         return FitChecked(table, schema, request, backend, progress, cancellation);
@@ -87,6 +102,11 @@ public abstract class Generator
     /// <summary>The fit proper; the request, the schema and the table's columns have been checked (and the backend is set when <see cref="UsesBackend"/>).</summary>
     protected abstract FittedModel FitChecked(Table table, TableSchema schema, FitRequest request, IComputeBackend? backend,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation);
+
+    /// <summary>The fit on a table read without a schema (<see cref="InfersSchemaWithDp"/>); the request has been checked.</summary>
+    protected virtual FittedModel FitWithoutSchema(Table table, FitRequest request, IComputeBackend? backend,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
+        throw new NotSupportedException($"the {Kind} generator cannot infer a schema");
 
     /// <summary>Seconds since <paramref name="start"/> (a <see cref="Stopwatch"/> timestamp), for <see cref="FitTimings"/>.</summary>
     protected static double SecondsSince(long start) => Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -62,20 +62,23 @@ public sealed class ClinicSimulator
     /// <summary>Rows per centre, in the order of <see cref="CentreNames"/>.</summary>
     public IReadOnlyList<int> CentreSizes => _centres.Select(c => c.Size).ToArray();
 
-    /// <summary>A schema for the table with public bounds and category lists (all are design constants, not data).</summary>
+    /// <summary>How the simulator writes booleans.</summary>
+    private static readonly string[] BooleanLabels = ["false", "true"];
+
+    /// <summary>A schema for the table with public bounds, category lists, decimals and boolean spellings (all are design constants, not data).</summary>
     public TableSchema Schema => new(
     [
         Categorical("centre", ColumnKind.Categorical, CentreNames),
-        new ColumnSchema("age", ColumnKind.Continuous, Bounds: new DeclaredBounds(MinAge, MaxAge, true)),
+        new ColumnSchema("age", ColumnKind.Continuous, Bounds: new DeclaredBounds(MinAge, MaxAge, true), Precision: 1),
         Categorical("age_group", ColumnKind.Ordinal, AgeGroups),
         Categorical("sex", ColumnKind.Categorical, Sexes),
         Categorical("ethnicity", ColumnKind.Categorical, Ethnicities),
         Categorical("deprivation", ColumnKind.Ordinal, DeprivationQuartiles),
         Categorical("education", ColumnKind.Ordinal, EducationLevels),
-        new ColumnSchema("bmi", ColumnKind.Continuous, Bounds: new DeclaredBounds(MinBmi, MaxBmi, true)),
-        new ColumnSchema("smoker", ColumnKind.Boolean),
+        new ColumnSchema("bmi", ColumnKind.Continuous, Bounds: new DeclaredBounds(MinBmi, MaxBmi, true), Precision: 1),
+        new ColumnSchema("smoker", ColumnKind.Boolean, Labels: BooleanLabels),
         new ColumnSchema("visits", ColumnKind.Integer, Bounds: new DeclaredBounds(0, MaxVisits, true)),
-        new ColumnSchema("event", ColumnKind.Boolean, Role: ColumnRole.Label),
+        new ColumnSchema("event", ColumnKind.Boolean, Role: ColumnRole.Label, Labels: BooleanLabels),
     ]);
 
     /// <summary>Draws the table; the same options always give the same table.</summary>

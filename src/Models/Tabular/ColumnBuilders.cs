@@ -94,6 +94,8 @@ internal sealed class CategoricalColumnBuilder : ColumnBuilder
     private readonly List<string> _levels = [];
     private readonly int _declared;
     private readonly bool _closed;
+    private readonly IReadOnlyList<string>? _labels;
+    private readonly BooleanSpellings? _spellings;
     private int[] _rows = new int[1024];
     private int _count;
 
@@ -103,12 +105,19 @@ internal sealed class CategoricalColumnBuilder : ColumnBuilder
     /// <param name="missingAllowed">Whether missing values may occur.</param>
     /// <param name="declared">A declared (public) category list: its values get the first codes, in order.</param>
     /// <param name="closed">Whether a value outside <paramref name="declared"/> is refused.</param>
-    public CategoricalColumnBuilder(string file, string name, ColumnKind kind, bool missingAllowed, IReadOnlyList<string>? declared = null, bool closed = false)
+    /// <param name="labels">Declared spellings (false, true) of a boolean column, accepted besides the standard ones.</param>
+    public CategoricalColumnBuilder(string file, string name, ColumnKind kind, bool missingAllowed, IReadOnlyList<string>? declared = null, bool closed = false,
+        IReadOnlyList<string>? labels = null)
         : base(file, name, missingAllowed)
     {
         _kind = kind;
         _lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (kind == ColumnKind.Boolean) declared = BooleanText.Levels;
+        if (kind == ColumnKind.Boolean)
+        {
+            declared = BooleanText.Levels;
+            _labels = labels;
+            _spellings = new BooleanSpellings();
+        }
         foreach (var level in declared ?? []) AddLevel(level);
         _declared = _levels.Count;
         _closed = closed && declared is not null;
@@ -118,8 +127,9 @@ internal sealed class CategoricalColumnBuilder : ColumnBuilder
     {
         if (_kind == ColumnKind.Boolean)
         {
-            int b = BooleanText.Parse(text);
-            if (b < 0) throw new TableFormatException(File, row, Name, "a boolean (true/false, yes/no, t/f, y/n or 1/0)", PrivateValues.Quote(text));
+            int b = BooleanText.Parse(text, _labels);
+            if (b < 0) throw new TableFormatException(File, row, Name, "a boolean (" + BooleanText.Accepted(_labels) + ")", PrivateValues.Quote(text));
+            _spellings!.Add(text);
             Append(b);
             return;
         }
@@ -155,7 +165,27 @@ internal sealed class CategoricalColumnBuilder : ColumnBuilder
         _rows[_count++] = code;
     }
 
-    public override TableColumn Build() => new CategoricalColumn(Name, _kind, _rows, _count, _levels);
+    public override TableColumn Build() => new CategoricalColumn(Name, _kind, _rows, _count, _levels) { Spellings = _spellings?.Counts };
+}
+
+/// <summary>
+/// How often each spelling of a boolean was written ("yes", "Y", "1"…): private counts, kept only
+/// so that the spellings can be discovered with DP and written back.
+/// </summary>
+internal sealed class BooleanSpellings
+{
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public BooleanSpellings() => _lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    public void Add(ReadOnlySpan<char> spelling, long times = 1)
+    {
+        if (_lookup.TryGetValue(spelling, out long n)) _lookup[spelling] = n + times;
+        else _counts.Add(spelling.ToString(), times);
+    }
 }
 
 /// <summary>Reads cells of a column that is not kept (role ignore), so that ragged rows are still caught.</summary>
@@ -166,17 +196,51 @@ internal sealed class SkippedColumnBuilder(string file, string name) : ColumnBui
     public override TableColumn Build() => throw new InvalidOperationException("A skipped column is not built.");
 }
 
-/// <summary>The accepted spellings of booleans; written back as false/true.</summary>
+/// <summary>
+/// The accepted spellings of booleans (any letter case): true/false, yes/no, t/f, y/n, 1/0, plus a
+/// column's declared labels. In memory a boolean is the level "false" or "true"; it is written back
+/// in the spellings the column's encoder holds (declared, discovered with DP, or false/true).
+/// </summary>
 internal static class BooleanText
 {
     public static readonly string[] Levels = ["false", "true"];
 
+    private static readonly string[] TrueWords = ["true", "yes", "t", "y", "1"];
+    private static readonly string[] FalseWords = ["false", "no", "f", "n", "0"];
+
     /// <summary>0 for false, 1 for true, −1 when <paramref name="text"/> is not a boolean.</summary>
-    public static int Parse(ReadOnlySpan<char> text)
+    /// <param name="text">The cell.</param>
+    /// <param name="labels">Declared spellings (false, true), matched exactly before the standard ones; null for none.</param>
+    public static int Parse(ReadOnlySpan<char> text, IReadOnlyList<string>? labels = null)
     {
-        if (Is(text, "true") || Is(text, "yes") || Is(text, "t") || Is(text, "y") || Is(text, "1")) return 1;
-        if (Is(text, "false") || Is(text, "no") || Is(text, "f") || Is(text, "n") || Is(text, "0")) return 0;
+        if (labels is [var no, var yes])
+        {
+            if (text.SequenceEqual(no)) return 0;
+            if (text.SequenceEqual(yes)) return 1;
+        }
+        foreach (var w in TrueWords) if (Is(text, w)) return 1;
+        foreach (var w in FalseWords) if (Is(text, w)) return 0;
         return -1;
+    }
+
+    /// <summary>The accepted spellings, for messages.</summary>
+    public static string Accepted(IReadOnlyList<string>? labels) =>
+        (labels is [var no, var yes] ? $"{no}/{yes}, " : "") + "true/false, yes/no, t/f, y/n or 1/0";
+
+    /// <summary>
+    /// The spelling of the opposite value in the same style ("Yes" → "No", "Y" → "N", "1" → "0"),
+    /// or null when <paramref name="spelling"/> is not a standard one.
+    /// </summary>
+    public static string? Partner(string spelling)
+    {
+        int value = Parse(spelling);
+        if (value < 0) return null;
+        var (from, to) = value == 1 ? (TrueWords, FalseWords) : (FalseWords, TrueWords);
+        int i = Array.FindIndex(from, w => Is(spelling, w));
+        string word = to[i];
+        if (spelling.All(ch => !char.IsLetter(ch) || char.IsUpper(ch)) && spelling.Any(char.IsLetter)) return word.ToUpperInvariant();
+        if (char.IsUpper(spelling[0])) return char.ToUpperInvariant(word[0]) + word[1..];
+        return word;
     }
 
     private static bool Is(ReadOnlySpan<char> text, string word) => text.Equals(word, StringComparison.OrdinalIgnoreCase);

@@ -114,7 +114,7 @@ internal static class TableBinding
         // Only a public list may decide codes or refuse values; a private list is ignored here
         // so that reading behaves the same whether or not it was written into the schema.
         var cats = c.PublicCategories;
-        return new CategoricalColumnBuilder(file, c.Name, c.Kind, c.Missing, cats?.Values, cats?.Closed ?? false);
+        return new CategoricalColumnBuilder(file, c.Name, c.Kind, c.Missing, cats?.Values, cats?.Closed ?? false, c.Labels);
     }
 
     public static Table Build(string file, ColumnBuilder[] builders) =>

@@ -4,6 +4,9 @@ namespace DpSynth.Models.Tabular;
 
 /// <summary>
 /// Proposes a schema from a table read without one: kinds, roles and whether values are missing.
+/// It reads the data exactly, WITHOUT differential privacy (one row with 37.5 makes a column
+/// continuous, one "?" sets its missing flag): a data custodian's working step, never used by a
+/// DP fit — fitting without a schema infers one with DP instead (<see cref="Inference.PrivateSchemaInference"/>).
 /// Values (bounds, category lists) are proposed only on request and always marked private,
 /// because they are read off the data: the user must review them before declaring them public.
 /// </summary>

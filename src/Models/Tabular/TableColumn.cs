@@ -91,4 +91,10 @@ public sealed class CategoricalColumn : TableColumn
 
     /// <inheritdoc />
     public override bool IsMissing(int row) => _codes[row] < 0;
+
+    /// <summary>
+    /// For a boolean column read from text: how often each spelling occurred (private; used only
+    /// to discover the spellings with DP). Null otherwise.
+    /// </summary>
+    internal IReadOnlyDictionary<string, long>? Spellings { get; init; }
 }

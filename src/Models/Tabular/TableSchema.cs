@@ -35,13 +35,24 @@ public sealed record TableSchema(IReadOnlyList<ColumnSchema> Columns, IReadOnlyL
 /// <param name="Missing">Whether missing values may occur; a missing value in a column declared without them is refused.</param>
 /// <param name="Bounds">Optional bounds on the values (numeric kinds).</param>
 /// <param name="Categories">Optional category list (categorical and ordinal kinds; for ordinal it gives the order).</param>
+/// <param name="Precision">
+/// Optional number of decimals of a continuous column (0–15): synthetic values are rounded to it.
+/// A declaration, so public; without it the precision is learnt with DP when there is a budget.
+/// </param>
+/// <param name="Labels">
+/// Optional spellings of a boolean column, false first (e.g. ["no", "yes"]): read as well as the
+/// standard spellings, and written back. A declaration, so public; without it the spellings are
+/// discovered with DP when there is a budget, else written as false/true.
+/// </param>
 public sealed record ColumnSchema(
     string Name,
     ColumnKind Kind,
     ColumnRole Role = ColumnRole.Feature,
     bool Missing = false,
     DeclaredBounds? Bounds = null,
-    DeclaredCategories? Categories = null)
+    DeclaredCategories? Categories = null,
+    int? Precision = null,
+    IReadOnlyList<string>? Labels = null)
 {
     /// <summary>The bounds if they are declared public, else null (private bounds are never used).</summary>
     [JsonIgnore]

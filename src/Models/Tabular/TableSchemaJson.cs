@@ -84,9 +84,25 @@ public static class TableSchemaJson
                 if (cats.Values.Distinct(StringComparer.Ordinal).Count() != cats.Values.Count)
                     throw new TableFormatException(file, 0, c.Name, "distinct categories");
             }
+            if (c.Precision is int digits)
+            {
+                if (c.Kind != ColumnKind.Continuous) throw new TableFormatException(file, 0, c.Name, $"no \"precision\" on a {Name(c.Kind)} column (integers are whole numbers already)");
+                if (digits is < 0 or > MaxPrecision) throw new TableFormatException(file, 0, c.Name, $"a \"precision\" (number of decimals) from 0 to {MaxPrecision}");
+            }
+            if (c.Labels is { } spellings)
+            {
+                if (c.Kind != ColumnKind.Boolean) throw new TableFormatException(file, 0, c.Name, $"no \"labels\" on a {Name(c.Kind)} column (they spell a boolean's false and true)");
+                if (spellings.Count != 2 || spellings.Any(string.IsNullOrEmpty) || spellings[0] == spellings[1])
+                    throw new TableFormatException(file, 0, c.Name, "\"labels\" as two distinct non-empty spellings, false first (e.g. [\"no\", \"yes\"])");
+                if (BooleanText.Parse(spellings[0]) == 1 || BooleanText.Parse(spellings[1]) == 0)
+                    throw new TableFormatException(file, 0, c.Name, "\"labels\" with the false spelling first and the true spelling second");
+            }
         }
         if (labels > 1) throw new TableFormatException(file, 0, null, "at most one column with role \"label\"");
     }
+
+    /// <summary>Most decimals a declared precision may have (what <see cref="Math.Round(double, int)"/> supports).</summary>
+    public const int MaxPrecision = 15;
 
     internal static string Name(ColumnKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 

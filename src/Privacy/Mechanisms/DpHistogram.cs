@@ -96,4 +96,29 @@ public static class DpHistogram
         }
         return new DpHistogramResult(counts, discovered, tau);
     }
+
+    /// <summary>
+    /// Spends the stage (refused before the data is read if over budget), then releases noisy counts
+    /// of a public list of classes that partition the records (each record adds 1 to exactly one
+    /// class, so the L2 sensitivity is 1 under add/remove): e.g. the shapes of a column's cells, or
+    /// the magnitude buckets of its values. No threshold is needed because no class is data-dependent.
+    /// </summary>
+    /// <param name="exactCounts">The exact count of each class (the classes themselves are public).</param>
+    /// <param name="sigma">Noise scale σ of the discrete Gaussian.</param>
+    /// <param name="random">Randomness source.</param>
+    /// <param name="ledger">The ledger to spend on.</param>
+    /// <param name="stageName">Name of the ledger stage.</param>
+    /// <param name="mechanism">How the stage is described in the ledger.</param>
+    public static long[] ReleaseCounts(IReadOnlyList<long> exactCounts, double sigma, IRandomSource random, PrivacyLedger ledger,
+        string stageName, string mechanism = "histogram over public classes (discrete Gaussian)")
+    {
+        ledger.Spend(new LedgerStage(stageName, mechanism, Cost(sigma, 0))
+        {
+            Parameters = new Dictionary<string, double> { ["sigma"] = sigma, ["classes"] = exactCounts.Count },
+        });
+        var sampler = new DiscreteGaussianSampler(sigma, random);
+        var noisy = new long[exactCounts.Count];
+        for (int i = 0; i < noisy.Length; i++) noisy[i] = exactCounts[i] + sampler.Sample();
+        return noisy;
+    }
 }

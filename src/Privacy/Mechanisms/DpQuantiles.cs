@@ -30,11 +30,18 @@ public static class DpQuantiles
     /// <param name="random">Randomness source.</param>
     /// <param name="ledger">The ledger to spend on.</param>
     /// <param name="stageName">Name of the ledger stage.</param>
+    /// <param name="baseMeasure">
+    /// The base measure the intervals are weighed by instead of their length (null: length, Smith's
+    /// mechanism); it must cover [lower, upper] and depend on the data only through earlier DP
+    /// releases. The utility and so the cost are unchanged.
+    /// </param>
     public static double[] Release(IReadOnlyList<double> values, IReadOnlyList<double> probabilities, double lower, double upper,
-        double epsilonPerQuantile, IRandomSource random, PrivacyLedger ledger, string stageName)
+        double epsilonPerQuantile, IRandomSource random, PrivacyLedger ledger, string stageName, PiecewiseMeasure? baseMeasure = null)
     {
         if (!(upper > lower) || !double.IsFinite(lower) || !double.IsFinite(upper))
             throw new ArgumentException($"the public range [{lower}, {upper}] must be finite and non-empty");
+        if (baseMeasure is not null && (baseMeasure.Lower > lower || baseMeasure.Upper < upper || !(baseMeasure.Cumulative(upper) > baseMeasure.Cumulative(lower))))
+            throw new ArgumentException($"the base measure must cover [{lower}, {upper}] with positive mass");
         if (probabilities.Count == 0 || probabilities.Any(p => !(p >= 0 && p <= 1)))
             throw new ArgumentException("quantile levels must be in [0, 1]");
         CostValidation.Positive(epsilonPerQuantile, "epsilon per quantile");
@@ -43,6 +50,7 @@ public static class DpQuantiles
             Parameters = new Dictionary<string, double>
             {
                 ["lower"] = lower, ["upper"] = upper, ["epsilon_per_quantile"] = epsilonPerQuantile, ["count"] = probabilities.Count,
+                ["base_measure_cells"] = baseMeasure?.Cells ?? 0,
             },
         });
 
@@ -51,18 +59,22 @@ public static class DpQuantiles
         for (int i = 0; i < values.Count; i++) edges[i + 1] = Math.Clamp(values[i], lower, upper);
         edges[^1] = upper;
         Array.Sort(edges, 1, values.Count);
-        return probabilities.Select(p => Sample(edges, p, epsilonPerQuantile, random)).ToArray();
+        // The log-measure of each interval between consecutive points: its length, or its base-measure mass.
+        var logMass = new double[values.Count + 1];
+        for (int i = 0; i < logMass.Length; i++)
+        {
+            double mass = baseMeasure is null ? edges[i + 1] - edges[i] : baseMeasure.Cumulative(edges[i + 1]) - baseMeasure.Cumulative(edges[i]);
+            logMass[i] = mass > 0 ? Math.Log(mass) : double.NegativeInfinity;
+        }
+        return probabilities.Select(p => Sample(edges, logMass, p, epsilonPerQuantile, random, baseMeasure)).ToArray();
     }
 
-    private static double Sample(double[] edges, double p, double epsilon, IRandomSource random)
+    private static double Sample(double[] edges, double[] logMass, double p, double epsilon, IRandomSource random, PiecewiseMeasure? baseMeasure)
     {
         int n = edges.Length - 2;
         var logWeights = new double[n + 1];
         for (int i = 0; i <= n; i++)
-        {
-            double length = edges[i + 1] - edges[i];
-            logWeights[i] = length > 0 ? Math.Log(length) - epsilon * Math.Abs(i - p * n) / 2 : double.NegativeInfinity;
-        }
+            logWeights[i] = double.IsNegativeInfinity(logMass[i]) ? double.NegativeInfinity : logMass[i] - epsilon * Math.Abs(i - p * n) / 2;
         double max = logWeights.Max();
         double total = 0;
         for (int i = 0; i <= n; i++) total += Math.Exp(logWeights[i] - max);
@@ -74,7 +86,11 @@ public static class DpQuantiles
             if (target < w && w > 0) { chosen = i; break; }
             target -= w;
         }
-        while (edges[chosen + 1] - edges[chosen] <= 0) chosen--; // round-off fell past the end: last non-empty interval
-        return edges[chosen] + random.NextDouble() * (edges[chosen + 1] - edges[chosen]);
+        while (double.IsNegativeInfinity(logMass[chosen])) chosen--; // round-off fell past the end: last interval with mass
+        double u = random.NextDouble();
+        if (baseMeasure is null) return edges[chosen] + u * (edges[chosen + 1] - edges[chosen]);
+        // Inside the interval, the point is drawn from the base measure restricted to it.
+        double a = baseMeasure.Cumulative(edges[chosen]), b = baseMeasure.Cumulative(edges[chosen + 1]);
+        return Math.Clamp(baseMeasure.Inverse(a + u * (b - a)), edges[chosen], edges[chosen + 1]);
     }
 }

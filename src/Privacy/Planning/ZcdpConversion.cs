@@ -20,6 +20,14 @@ public static class ZcdpConversion
         return sqrtRho * sqrtRho;
     }
 
+    /// <summary>The ε that ρ-zCDP implies at <paramref name="delta"/>: ρ + 2√(ρ·ln(1/δ)), the inverse of <see cref="Rho"/>.</summary>
+    public static double Epsilon(double rho, double delta)
+    {
+        CostValidation.Positive(rho, "rho");
+        CostValidation.Delta(delta);
+        return rho + 2 * Math.Sqrt(rho * Math.Log(1 / delta));
+    }
+
     /// <summary>σ of a (discrete) Gaussian stage with L2 sensitivity <paramref name="sensitivity"/> that is ρ-zCDP: Δ/√(2ρ) (Canonne, Kamath &amp; Steinke 2020 for the discrete one).</summary>
     public static double GaussianSigma(double rho, double sensitivity = 1)
     {

@@ -27,6 +27,17 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void OutOfRangeShareCountsSyntheticValuesBeyondTheRealRange()
+    {
+        Assert.Equal(0.5, SyntheticDataEvaluator.OutOfRangeShare([1, 5, double.NaN, 3], [0.5, 1, 5, 5.1, double.NaN]), 12);
+        Assert.Equal(0, SyntheticDataEvaluator.OutOfRangeShare([double.NaN], [7]));
+        var real = Clinic(2000, 1);
+        var r = SyntheticDataEvaluator.Evaluate(real, real, Clinic(500, 2), "event");
+        Assert.Equal(["age", "bmi", "visits"], r.Fidelity.OutOfRange!.Select(s => s.Column).Order());
+        Assert.All(r.Fidelity.OutOfRange!, s => Assert.Equal(0, s.Value));
+    }
+
+    [Fact]
     public void IdenticalCopyHasZeroDistanceAndIsAllCopies()
     {
         var real = Clinic(3000, 1);

@@ -30,6 +30,11 @@ public class SchemaTests
     [InlineData("""{"columns":[{"name":"a","kind":"categorical","bounds":{"min":0,"max":1,"public":true}}]}""", "s.json:-:a: expected no \"bounds\" on a categorical column")]
     [InlineData("""{"columns":[{"name":"a","kind":"integer"},{"name":"a","kind":"integer"}]}""", "s.json:-:a: expected column names to be unique")]
     [InlineData("""{"columns":[{"name":"a","kind":"boolean","role":"label"},{"name":"b","kind":"boolean","role":"label"}]}""", "s.json:-:-: expected at most one column with role \"label\"")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","precision":1}]}""", "s.json:-:a: expected no \"precision\" on a integer column (integers are whole numbers already)")]
+    [InlineData("""{"columns":[{"name":"a","kind":"continuous","precision":16}]}""", "s.json:-:a: expected a \"precision\" (number of decimals) from 0 to 15")]
+    [InlineData("""{"columns":[{"name":"a","kind":"categorical","labels":["n","y"]}]}""", "s.json:-:a: expected no \"labels\" on a categorical column (they spell a boolean's false and true)")]
+    [InlineData("""{"columns":[{"name":"a","kind":"boolean","labels":["y"]}]}""", "s.json:-:a: expected \"labels\" as two distinct non-empty spellings, false first (e.g. [\"no\", \"yes\"])")]
+    [InlineData("""{"columns":[{"name":"a","kind":"boolean","labels":["yes","no"]}]}""", "s.json:-:a: expected \"labels\" with the false spelling first and the true spelling second")]
     public void ContradictorySchemasAreRefused(string json, string message) =>
         Assert.Equal(message, Assert.Throws<TableFormatException>(() => TableSchemaJson.Parse(json, "s.json")).Message);
 

@@ -4,6 +4,7 @@ using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Nn;
 using DpSynth.Models.Tabular;
+using DpSynth.Models.Tabular.Inference;
 using DpSynth.Models.Training;
 using DpSynth.Privacy;
 using DpSynth.Privacy.Calibration;
@@ -22,14 +23,12 @@ public sealed record TableDiffusionFitRequest
     /// <summary>δ of the guarantee — the user's choice, never derived from the row count.</summary>
     public required double Delta { get; init; }
 
-    /// <summary>Share of ε offered to the encoder's private statistics (bounds, quantile grids, category discovery); unused when everything is public.</summary>
-    public double PreprocessingShare { get; init; } = 0.2;
-
     /// <summary>
-    /// Public range within which bounds of numeric columns without public bounds are estimated with
-    /// DP. A declared constant, never read from the data.
+    /// Share of ε offered to preprocessing: DP schema inference when there is no schema, and the
+    /// encoder's private statistics (ranges, bounds, quantile grids, category discovery…); what it
+    /// leaves unspent (e.g. when everything is public) goes to training.
     /// </summary>
-    public (double Min, double Max) SearchRange { get; init; } = (-1e6, 1e6);
+    public double PreprocessingShare { get; init; } = 0.2;
 
     /// <summary>Hyper-parameters (the paper preset by default).</summary>
     public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
@@ -60,8 +59,12 @@ public sealed record TableDiffusionFitRequest
 public static class TableDiffusionFitter
 {
     /// <summary>Fits a model.</summary>
-    /// <param name="table">The private table, read under <paramref name="schema"/>.</param>
-    /// <param name="schema">The schema; anything it does not declare public is estimated with DP.</param>
+    /// <param name="table">The private table, read under <paramref name="schema"/> (or read without one when the schema is null).</param>
+    /// <param name="schema">
+    /// The schema; anything it does not declare public is estimated with DP. Null infers it with DP
+    /// (<see cref="PrivateSchemaInference"/>) from the preprocessing share: the header is public,
+    /// everything else is a ledger stage.
+    /// </param>
     /// <param name="request">Budget and settings.</param>
     /// <param name="backend">Compute backend for training.</param>
     /// <param name="progress">Training progress (loss and ε so far); optional.</param>
@@ -69,7 +72,7 @@ public static class TableDiffusionFitter
     /// <exception cref="ArgumentException">The budget or settings are invalid, or the budget left for training is too small.</exception>
     /// <exception cref="TableFormatException">The table does not fit the schema.</exception>
     /// <exception cref="PrivacyBudgetExceededException">A stage would exceed the budget (it was not run).</exception>
-    public static TableDiffusionModel Fit(Table table, TableSchema schema, TableDiffusionFitRequest request, IComputeBackend backend,
+    public static TableDiffusionModel Fit(Table table, TableSchema? schema, TableDiffusionFitRequest request, IComputeBackend backend,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         request.Validate();
@@ -83,25 +86,37 @@ public static class TableDiffusionFitter
             Marginals = options.MarginalsShare,
         });
         var ledger = plan.Ledger;
+        // One stream for the DP statistics of preprocessing, used in turn by schema inference and the encoder.
+        IRandomSource random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : new CryptoRandomSource();
 
+        double preprocessing = plan.PreprocessingEpsilon;
+        bool inferred = schema is null;
+        if (schema is null)
+        {
+            if (!(preprocessing > 0)) throw new ArgumentException("fitting without a schema infers it with DP and needs a preprocessing share of epsilon above 0");
+            (double shapeSigma, preprocessing) = PreprocessingBudget.SplitForInference(preprocessing, request.Delta, null, table.Columns.Count);
+            (table, schema) = PrivateSchemaInference.Infer(table, shapeSigma, random, ledger);
+        }
         var encoder = TableEncoder.Fit(table, schema, new EncoderFitOptions
         {
             Numeric = options.NumericEncoding,
-            Epsilon = plan.PreprocessingEpsilon,
-            SearchRange = request.SearchRange,
-            Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
+            Epsilon = preprocessing,
+            DecideMissingFlags = inferred,
+            LearnPrecision = !inferred,
+            Random = random,
             SchemaFile = request.SchemaFile,
         }, ledger);
+        if (inferred) schema = PrivateSchemaInference.WithMissingFlags(schema, encoder);
         var encoded = encoder.Encode(table);
 
         float[]? marginals = null;
         if (plan.MarginalsEpsilon > 0 && encoder.SoftmaxSpans.Count > 0)
         {
             double sigma = SpanMarginals.Sigma(plan.MarginalsEpsilon, request.Delta, encoder.SoftmaxSpans);
-            IRandomSource random = request.Seed is ulong ms ? new SeededRandomSource(ms ^ NoiseStreams.MarginalsSalt) : new CryptoRandomSource();
-            marginals = SpanMarginals.Release(encoded, sigma, random, ledger);
+            IRandomSource marginalsRandom = request.Seed is ulong ms ? new SeededRandomSource(ms ^ NoiseStreams.MarginalsSalt) : new CryptoRandomSource();
+            marginals = SpanMarginals.Release(encoded, sigma, marginalsRandom, ledger);
         }
-        double preprocessing = ledger.TotalEpsilon;
+        double preprocessingSpent = ledger.TotalEpsilon;
 
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
@@ -133,7 +148,7 @@ public static class TableDiffusionFitter
         {
             Epsilon = ledger.TotalEpsilon,
             Delta = request.Delta,
-            PreprocessingEpsilon = preprocessing,
+            PreprocessingEpsilon = preprocessingSpent,
             TrainingEpsilon = record.Epsilon,
             NoiseMultiplier = record.NoiseMultiplier,
             SampleRate = record.SampleRate,

@@ -8,7 +8,8 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 /// <summary>
 /// TableDiffusion (Truda 2023) in the generator registry: settings <c>preset</c> (default or paper,
 /// see <see cref="TableDiffusionOptions"/>) and <c>epochs</c>; fits with <see cref="TableDiffusionFitter"/>.
-/// Statistics the schema does not declare public are estimated with DP, so every schema is accepted.
+/// Statistics the schema does not declare public are estimated with DP, so every schema is accepted,
+/// and without a schema it infers one with DP (<see cref="Tabular.Inference.PrivateSchemaInference"/>).
 /// </summary>
 public sealed class TableDiffusionGenerator : Generator
 {
@@ -44,7 +45,17 @@ public sealed class TableDiffusionGenerator : Generator
     protected override void ValidateSettings(FitRequest request) => Options(request);
 
     /// <inheritdoc />
+    public override bool InfersSchemaWithDp => true;
+
+    /// <inheritdoc />
     protected override FittedModel FitChecked(Table table, TableSchema schema, FitRequest request, IComputeBackend? backend,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation) => FitTableDiffusion(table, schema, request, backend, progress, cancellation);
+
+    /// <inheritdoc />
+    protected override FittedModel FitWithoutSchema(Table table, FitRequest request, IComputeBackend? backend,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation) => FitTableDiffusion(table, null, request, backend, progress, cancellation);
+
+    private FittedModel FitTableDiffusion(Table table, TableSchema? schema, FitRequest request, IComputeBackend? backend,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
         TableDiffusionFitter.Fit(table, schema, new TableDiffusionFitRequest
         {

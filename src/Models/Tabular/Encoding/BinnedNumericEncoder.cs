@@ -38,9 +38,20 @@ public sealed class BinnedNumericEncoder : ColumnEncoder
     /// <summary>Whether the last slot stands for a missing value.</summary>
     public bool HasMissing { get; }
 
+    /// <summary>Decimals continuous values are rounded to when decoded (declared or learnt with DP); null for none.</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>
+    /// The value a missing cell is encoded as when the column has no missing slot because a DP
+    /// count found too few missing cells to model (schema inferred with DP); null refuses missing cells.
+    /// </summary>
+    public double? ImputedValue { get; init; }
+
     /// <summary>Number of bins.</summary>
     [JsonIgnore]
     public int BinCount => Lower.Length;
+
+    internal override bool HasMissingSlot => HasMissing;
 
     /// <inheritdoc />
     public override int Width => BinCount + (HasMissing ? 1 : 0);
@@ -85,7 +96,7 @@ public sealed class BinnedNumericEncoder : ColumnEncoder
         {
             double v = values[r];
             if (double.IsNaN(v) && !HasMissing)
-                throw new TableFormatException(source, 0, Name, "no missing values (the encoder was fitted for a column without them)");
+                v = ImputedValue ?? throw new TableFormatException(source, 0, Name, "no missing values (the encoder was fitted for a column without them)");
             int slot = double.IsNaN(v) ? BinCount : BinOf(v);
             destination[r * rowWidth + offset + slot] = 1;
         }
@@ -100,7 +111,7 @@ public sealed class BinnedNumericEncoder : ColumnEncoder
             int slot = Choose(data.Slice(r * rowWidth + offset, Width), options);
             if (slot == BinCount) { values[r] = double.NaN; continue; }
             double u = positions is null ? 0.5 : positions[r * options.BinnedStride + options.BinnedColumn];
-            values[r] = ValueAt(slot, u);
+            values[r] = Decimals is int d && !IsInteger ? NumericPrecision.RoundWithin(ValueAt(slot, u), d, Lower[0], Upper[^1]) : ValueAt(slot, u);
         }
         return new NumericColumn(Name, Kind, values, rows);
     }
@@ -110,6 +121,7 @@ public sealed class BinnedNumericEncoder : ColumnEncoder
         if (!Kind.IsNumeric()) throw new FormatException($"binned encoder for column {Name} has kind {Kind}");
         if (Lower is null || Upper is null || Lower.Length == 0 || Lower.Length != Upper.Length)
             throw new FormatException($"binned encoder for column {Name} needs as many lower as upper ends, at least one");
+        NumericPrecision.Validate(Name, Decimals, ImputedValue);
         for (int i = 0; i < Lower.Length; i++)
         {
             if (!double.IsFinite(Lower[i]) || !double.IsFinite(Upper[i]) || Upper[i] < Lower[i])

@@ -35,6 +35,9 @@ public abstract class ColumnEncoder
     /// </summary>
     public string? Provenance { get; init; }
 
+    /// <summary>Whether the encoded block has a slot for missing values.</summary>
+    internal abstract bool HasMissingSlot { get; }
+
     /// <summary>Number of floats this column takes in an encoded row.</summary>
     [JsonIgnore]
     public abstract int Width { get; }

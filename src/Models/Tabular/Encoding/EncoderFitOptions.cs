@@ -12,8 +12,9 @@ public sealed record EncoderFitOptions
     public int QuantileSegments { get; init; } = 32;
 
     /// <summary>
-    /// The ε spent on all private statistics of the encoder together (bounds, quantile grids,
-    /// category discovery, rare-category counts). 0 means none may be estimated: anything the
+    /// The ε spent on all private statistics of the encoder together (ranges, bounds, quantile grids,
+    /// category discovery, rare-category counts, boolean spellings, decimals), shared between them
+    /// by <see cref="PreprocessingBudget"/>. 0 means none may be estimated: anything the
     /// schema does not declare public is then refused.
     /// </summary>
     public double Epsilon { get; init; }
@@ -25,13 +26,27 @@ public sealed record EncoderFitOptions
     public double? DiscoveryDelta { get; init; }
 
     /// <summary>
-    /// A public range [min, max] (declared, not read from the data) within which the bounds of a
-    /// numeric column without public bounds are estimated with DP; null to refuse such columns.
+    /// The smallest quantile levels (p, 1 − p) taken as DP bounds of a numeric column without public
+    /// bounds, so that outliers are clamped rather than stretch the range. The bounds are found
+    /// inside the range a DP power-of-two histogram shows the values in (any scale, no declared
+    /// search range); p is raised at an end where the budget is too small to tell the p-quantile
+    /// from the empty space the range may still hold there.
     /// </summary>
-    public (double Min, double Max)? SearchRange { get; init; }
-
-    /// <summary>Quantile levels (p, 1 − p) taken as DP bounds, so that outliers are clamped rather than stretch the range.</summary>
     public double BoundsLevel { get; init; } = 0.005;
+
+    /// <summary>
+    /// Whether the schema's missing flags are only provisional (a schema inferred with DP): each
+    /// column's missing slot is then decided by the missing count of its first DP histogram, and
+    /// missing cells of a column left without one are imputed (recorded in the encoder).
+    /// </summary>
+    public bool DecideMissingFlags { get; init; }
+
+    /// <summary>
+    /// Whether the decimals of a continuous column the schema gives no precision for are learnt with
+    /// DP (a small stage) so that synthetic values are rounded like the source's; false leaves them
+    /// unrounded (e.g. when schema inference has already decided them).
+    /// </summary>
+    public bool LearnPrecision { get; init; } = true;
 
     /// <summary>Whether categories of a public list whose DP count falls below the threshold are merged into "other" (costs a stage per column).</summary>
     public bool MergeRarePublicCategories { get; init; }
@@ -50,8 +65,6 @@ public sealed record EncoderFitOptions
         if (QuantileSegments < 2) throw new ArgumentOutOfRangeException(nameof(QuantileSegments), QuantileSegments, "a quantile grid needs at least 2 segments");
         if (!(Epsilon >= 0) || double.IsInfinity(Epsilon)) throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "the preprocessing epsilon must be finite and non-negative");
         if (DiscoveryDelta is double d && !(d > 0 && d < 1)) throw new ArgumentOutOfRangeException(nameof(DiscoveryDelta), d, "the discovery delta must be in (0, 1)");
-        if (SearchRange is var (lo, hi) && !(double.IsFinite(lo) && double.IsFinite(hi) && lo < hi))
-            throw new ArgumentOutOfRangeException(nameof(SearchRange), SearchRange, "the search range must be finite with min < max");
         if (!(BoundsLevel >= 0 && BoundsLevel < 0.5)) throw new ArgumentOutOfRangeException(nameof(BoundsLevel), BoundsLevel, "the bounds level must be in [0, 0.5)");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DpSynth.Models.Tabular.Inference;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Mechanisms;
 using DpSynth.Privacy.Randomness;
@@ -9,20 +10,23 @@ namespace DpSynth.Models.Tabular;
 /// Fits column encoders. Each statistic an encoder needs is either declared public in the schema
 /// or estimated with a DP mechanism that spends a ledger stage before it reads the data; with
 /// neither, the column is refused. Private values written into the schema ("public": false) are
-/// never read here.
+/// never read here. The stages' shares of the budget come from <see cref="PreprocessingBudget"/>.
 /// </summary>
-internal static class EncoderFitter
+internal static partial class EncoderFitter
 {
-    private enum Stage { Bounds, Grid, Discovery, Counts }
+    /// <summary>
+    /// Stands for a missing cell in a histogram that also decides a column's missing flag. A cell
+    /// spelled the same would be counted with the missing ones: still one count per record.
+    /// </summary>
+    private const string MissingKey = "\0missing";
 
     public static List<ColumnEncoder> Fit(Table table, TableSchema schema, EncoderFitOptions o, PrivacyLedger? ledger)
     {
         o.Validate();
         var columns = schema.ModelledColumns.ToList();
         var plan = columns.Select(c => Plan(c, o)).ToList();
-        int stageCount = plan.Sum(p => p.Count);
-        int discoveries = plan.Sum(p => p.Count(s => s == Stage.Discovery));
-        var split = stageCount == 0 ? null : BudgetSplit.Create(o, ledger, stageCount, discoveries);
+        var all = plan.SelectMany(p => p).ToList();
+        var budget = all.Count == 0 ? null : PreprocessingBudget.Create(o, ledger, all);
         var random = o.Random ?? new CryptoRandomSource();
 
         var encoders = new List<ColumnEncoder>(columns.Count);
@@ -30,154 +34,77 @@ internal static class EncoderFitter
         {
             var c = columns[i];
             var column = table.Find(c.Name) ?? throw new TableFormatException(table.Source, 1, c.Name, $"a column \"{c.Name}\" (the schema names it), but the data has none");
-            encoders.Add(c.Kind.IsNumeric()
-                ? FitNumeric(c, (NumericColumn)column, plan[i], o, split, ledger, random)
-                : FitCategorical(c, (CategoricalColumn)column, plan[i], o, split, ledger, random));
+            var fit = new ColumnFit(c, plan[i], o, budget, ledger, random);
+            encoders.Add(c.Kind.IsNumeric() ? FitNumeric(fit, (NumericColumn)column)
+                : c.Kind == ColumnKind.Boolean ? FitBoolean(fit, (CategoricalColumn)column)
+                : FitCategorical(fit, (CategoricalColumn)column));
         }
         return encoders;
     }
 
-    /// <summary>The DP stages a column needs, or a refusal when it needs one that cannot be paid for.</summary>
-    private static List<Stage> Plan(ColumnSchema c, EncoderFitOptions o)
+    /// <summary>What fitting one column needs: its schema, its planned DP stages and where to spend them.</summary>
+    private sealed record ColumnFit(ColumnSchema Column, List<PrivateStatistic> Stages, EncoderFitOptions Options,
+        PreprocessingBudget? Budget, PrivacyLedger? Ledger, IRandomSource Random)
     {
-        var stages = new List<Stage>();
+        public bool Has(PrivateStatistic s) => Stages.Contains(s);
+        public string Name => Column.Name;
+    }
+
+    /// <summary>The DP stages a column needs, or a refusal when it needs one that cannot be paid for.</summary>
+    private static List<PrivateStatistic> Plan(ColumnSchema c, EncoderFitOptions o)
+    {
+        var stages = new List<PrivateStatistic>();
         bool budget = o.Epsilon > 0;
         if (c.Kind.IsNumeric())
         {
             if (c.PublicBounds is null)
             {
-                if (o.SearchRange is null || !budget)
-                    throw Refuse(o, c, "public bounds (\"bounds\" with \"public\": true)" + (o.SearchRange is null
-                        ? ", or a public search range and a budget to estimate them with DP"
-                        : ", or a preprocessing budget (epsilon > 0) to estimate them with DP"));
-                stages.Add(Stage.Bounds);
+                if (!budget) throw Refuse(o, c, "public bounds (\"bounds\" with \"public\": true), or a preprocessing budget (epsilon > 0) to estimate them with DP");
+                stages.Add(PrivateStatistic.Range);
+                stages.Add(PrivateStatistic.RangeEnds);
+                stages.Add(PrivateStatistic.Bounds);
             }
-            if (o.Numeric != NumericTransform.MinMax && budget && !ShortIntegerRange(c, o)) stages.Add(Stage.Grid);
+            if (o.Numeric != NumericTransform.MinMax && budget && !ShortIntegerRange(c, o)) stages.Add(PrivateStatistic.Grid);
+            if (c.Kind == ColumnKind.Continuous && c.Precision is null && o.LearnPrecision && budget) stages.Add(PrivateStatistic.Precision);
         }
-        else if (c.Kind is ColumnKind.Categorical or ColumnKind.Ordinal)
+        else if (c.Kind == ColumnKind.Boolean)
         {
-            if (c.PublicCategories is null)
-            {
-                if (!budget) throw Refuse(o, c, "a public category list (\"categories\" with \"public\": true), or a preprocessing budget (epsilon > 0) to discover categories with DP");
-                stages.Add(Stage.Discovery);
-            }
-            else if (o.MergeRarePublicCategories && budget) stages.Add(Stage.Counts);
+            if (c.Labels is null && budget) stages.Add(PrivateStatistic.Labels);
         }
+        else if (c.PublicCategories is null)
+        {
+            if (!budget) throw Refuse(o, c, "a public category list (\"categories\" with \"public\": true), or a preprocessing budget (epsilon > 0) to discover categories with DP");
+            stages.Add(PrivateStatistic.Discovery);
+        }
+        else if (o.MergeRarePublicCategories && budget) stages.Add(PrivateStatistic.Counts);
         return stages;
     }
 
     private static TableFormatException Refuse(EncoderFitOptions o, ColumnSchema c, string expected) =>
         new(o.SchemaFile, 0, c.Name, expected + "; values read from the data are private");
 
-    /// <summary>An integer column whose public range has at most K whole numbers: binned one bin per number, with no DP stage.</summary>
-    private static bool ShortIntegerRange(ColumnSchema c, EncoderFitOptions o) =>
-        o.Numeric == NumericTransform.Bins && c.Kind == ColumnKind.Integer && c.PublicBounds is { } b
-        && Math.Floor(b.Max) - Math.Ceiling(b.Min) + 1 <= o.QuantileSegments;
+    /// <summary>
+    /// Whether the column gets a missing slot: the schema's flag, or — when the schema was inferred
+    /// and a histogram with a missing class was released — whether its noisy missing count is seen.
+    /// </summary>
+    private static bool DecideMissing(ColumnFit f, long? noisyMissing, double sigma) =>
+        f.Options.DecideMissingFlags && noisyMissing is long m ? NoisyDecisions.Seen(m, sigma) : f.Column.Missing;
 
-    private static ColumnEncoder FitNumeric(ColumnSchema c, NumericColumn column, List<Stage> stages, EncoderFitOptions o,
-        BudgetSplit? split, PrivacyLedger? ledger, IRandomSource random)
+    private static string MissingProvenance(ColumnFit f, bool hasMissing, string stage) =>
+        f.Options.DecideMissingFlags ? $"; missing slot {(hasMissing ? "kept" : "dropped (missing cells imputed)")} by the DP missing count of stage '{stage}'" : "";
+
+    private static OneHotEncoder FitCategorical(ColumnFit f, CategoricalColumn column)
     {
-        double[] values = NonMissing(column.Values);
-        string provenance;
-        double lo, hi;
-        if (c.PublicBounds is { } pb) { lo = pb.Min; hi = pb.Max; provenance = "public bounds"; }
-        else
-        {
-            var (sMin, sMax) = o.SearchRange!.Value;
-            string stage = $"bounds of column {c.Name}";
-            var b = DpQuantiles.Release(values, [o.BoundsLevel, 1 - o.BoundsLevel], sMin, sMax, split!.QuantileEpsilon(2), random, ledger!, stage);
-            lo = Math.Min(b[0], b[1]);
-            hi = Math.Max(b[0], b[1]);
-            // Post-processing of the DP output: a collapsed range is widened so that the grid is valid.
-            if (!(hi > lo)) hi = lo + Math.Max(1, Math.Abs(lo) * 1e-6);
-            provenance = $"DP bounds (ledger stage '{stage}')";
-        }
-
-        if (o.Numeric == NumericTransform.Bins) return FitBins(c, values, lo, hi, provenance, stages, o, split, ledger, random);
-
-        double[] grid;
-        if (o.Numeric == NumericTransform.MinMax) grid = [lo, hi];
-        else if (stages.Contains(Stage.Grid))
-        {
-            int k = o.QuantileSegments;
-            var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
-            string stage = $"quantile grid of column {c.Name}";
-            var q = DpQuantiles.Release(values, levels, lo, hi, split!.QuantileEpsilon(levels.Length), random, ledger!, stage);
-            // Sorting and clamping are post-processing: the released knots may come out of order.
-            Array.Sort(q);
-            grid = [lo, .. q.Select(x => Math.Clamp(x, lo, hi)), hi];
-            provenance += $"; DP quantile grid (ledger stage '{stage}')";
-        }
-        else
-        {
-            // No budget for a grid: evenly spaced knots between public bounds are public too.
-            int k = o.QuantileSegments;
-            grid = Enumerable.Range(0, k + 1).Select(i => lo + (hi - lo) * i / k).ToArray();
-            grid[^1] = hi;
-            provenance += "; evenly spaced grid between them";
-        }
-        return new NumericEncoder(c.Name, c.Kind, c.Role, o.Numeric, grid, c.Missing) { Provenance = provenance };
-    }
-
-    private static BinnedNumericEncoder FitBins(ColumnSchema c, double[] values, double lo, double hi, string provenance, List<Stage> stages,
-        EncoderFitOptions o, BudgetSplit? split, PrivacyLedger? ledger, IRandomSource random)
-    {
-        bool integer = c.Kind == ColumnKind.Integer;
-        if (integer)
-        {
-            lo = Math.Round(lo);
-            hi = Math.Max(lo, Math.Round(hi));
-        }
-        double[] lower, upper;
-        if (ShortIntegerRange(c, o))
-        {
-            (lower, upper) = NumericBins.PerInteger((long)lo, (long)hi);
-            provenance += "; one bin per whole number";
-        }
-        else
-        {
-            int k = o.QuantileSegments;
-            double[] knots;
-            if (stages.Contains(Stage.Grid))
-            {
-                var levels = Enumerable.Range(1, k - 1).Select(i => (double)i / k).ToArray();
-                string stage = $"quantile grid of column {c.Name}";
-                double pad = integer ? 0.5 : 0;
-                // Whole numbers are spread uniformly over [v − ½, v + ½) before the mechanism: the
-                // exponential mechanism never lands on a tie (its interval has no length), but on a
-                // spread-out spike it does, and rounding the knot back recovers the repeated value.
-                // The spreading is per-record randomness independent of the data, so the release stays DP.
-                var input = integer ? values.Select(v => v + random.NextDouble() - 0.5).ToArray() : values;
-                var q = DpQuantiles.Release(input, levels, lo - pad, hi + pad, split!.QuantileEpsilon(levels.Length), random, ledger!, stage);
-                knots = [lo, .. q.Select(x => Math.Clamp(integer ? Math.Round(x) : x, lo, hi)), hi];
-                provenance += $"; bins from a DP quantile grid (ledger stage '{stage}')";
-            }
-            else
-            {
-                knots = Enumerable.Range(0, k + 1).Select(i => lo + (hi - lo) * i / k).Select(x => integer ? Math.Round(x) : x).ToArray();
-                knots[^1] = hi;
-                provenance += "; evenly spaced bins between them";
-            }
-            (lower, upper) = integer ? NumericBins.IntegerFromKnots(knots) : NumericBins.ContinuousFromKnots(knots);
-        }
-        return new BinnedNumericEncoder(c.Name, c.Kind, c.Role, lower, upper, c.Missing) { Provenance = provenance };
-    }
-
-    private static OneHotEncoder FitCategorical(ColumnSchema c, CategoricalColumn column, List<Stage> stages, EncoderFitOptions o,
-        BudgetSplit? split, PrivacyLedger? ledger, IRandomSource random)
-    {
-        if (c.Kind == ColumnKind.Boolean)
-            return new OneHotEncoder(c.Name, c.Kind, c.Role, [.. BooleanText.Levels], null, c.Missing) { Provenance = "boolean: categories fixed" };
-
+        var (c, o) = (f.Column, f.Options);
         if (c.PublicCategories is { } pc)
         {
             string? other = pc.Closed ? null : o.OtherLabel;
-            if (!stages.Contains(Stage.Counts))
+            if (!f.Has(PrivateStatistic.Counts))
                 return new OneHotEncoder(c.Name, c.Kind, c.Role, [.. pc.Values], other, c.Missing) { Provenance = "public category list" + (pc.Closed ? "" : " (open: other values merged)") };
             string stage = $"category counts of column {c.Name}";
-            double sigma = split!.HistogramSigma;
-            var counts = DpHistogram.Release(Values(column), pc.Values.ToArray(), sigma, null, random, ledger!, stage);
-            long tau = DpHistogram.Threshold(sigma, split.DiscoveryDeltaEach);
+            double sigma = f.Budget!.HistogramSigma(PrivateStatistic.Counts);
+            var counts = DpHistogram.Release(Values(column, null), pc.Values.ToArray(), sigma, null, f.Random, f.Ledger!, stage);
+            long tau = DpHistogram.Threshold(sigma, f.Budget.DiscoveryDeltaEach);
             var kept = pc.Values.Where(v => counts.Counts[v] >= tau).ToArray();
             if (kept.Length < pc.Values.Count) other ??= o.OtherLabel;
             return new OneHotEncoder(c.Name, c.Kind, c.Role, kept, other, c.Missing)
@@ -185,11 +112,56 @@ internal static class EncoderFitter
         }
 
         string discovery = $"categories of column {c.Name}";
-        var result = DpHistogram.Release(Values(column), [], split!.HistogramSigma, split.DiscoveryDeltaEach, random, ledger!, discovery);
+        double discoverySigma = f.Budget!.HistogramSigma(PrivateStatistic.Discovery);
+        string[] declared = o.DecideMissingFlags ? [MissingKey] : [];
+        var result = DpHistogram.Release(Values(column, o.DecideMissingFlags ? MissingKey : null), declared, discoverySigma,
+            f.Budget.DiscoveryDeltaEach, f.Random, f.Ledger!, discovery);
+        bool hasMissing = DecideMissing(f, o.DecideMissingFlags ? result.Counts[MissingKey] : null, discoverySigma);
         // The order of discovered categories must not leak anything beyond the set: sort them.
         var found = c.Kind == ColumnKind.Ordinal ? OrdinalOrder(result.Discovered) : result.Discovered.Order(StringComparer.Ordinal).ToArray();
-        return new OneHotEncoder(c.Name, c.Kind, c.Role, found, o.OtherLabel, c.Missing)
-        { Provenance = $"DP category discovery, threshold {result.Threshold}, others merged (ledger stage '{discovery}')" };
+        return new OneHotEncoder(c.Name, c.Kind, c.Role, found, o.OtherLabel, hasMissing)
+        {
+            ImputedCategory = hasMissing || !o.DecideMissingFlags ? null : o.OtherLabel,
+            Provenance = $"DP category discovery, threshold {result.Threshold}, others merged (ledger stage '{discovery}')"
+                + MissingProvenance(f, hasMissing, discovery) + (hasMissing || !o.DecideMissingFlags ? "" : $": as {o.OtherLabel}"),
+        };
+    }
+
+    /// <summary>
+    /// A boolean: slots false and true, written with the declared labels, or with the spellings a
+    /// thresholded DP histogram finds most often (the other value's spelling derived from it when
+    /// only one is found), or as false/true without a budget.
+    /// </summary>
+    private static OneHotEncoder FitBoolean(ColumnFit f, CategoricalColumn column)
+    {
+        var c = f.Column;
+        if (!f.Has(PrivateStatistic.Labels))
+        {
+            string[]? declared = c.Labels is { } l ? [l[0], l[1]] : null;
+            return new OneHotEncoder(c.Name, c.Kind, c.Role, [.. BooleanText.Levels], null, c.Missing)
+            { Labels = declared, Provenance = declared is null ? "boolean, written as false/true" : "boolean, written with the declared labels" };
+        }
+        string stage = $"labels of column {c.Name}";
+        double sigma = f.Budget!.HistogramSigma(PrivateStatistic.Labels);
+        bool decide = f.Options.DecideMissingFlags;
+        var result = DpHistogram.Release(Spellings(column, decide ? MissingKey : null), decide ? [MissingKey] : [], sigma,
+            f.Budget.DiscoveryDeltaEach, f.Random, f.Ledger!, stage);
+        bool hasMissing = DecideMissing(f, decide ? result.Counts[MissingKey] : null, sigma);
+        string? Best(int value) => result.Discovered.Where(s => BooleanText.Parse(s) == value)
+            .OrderByDescending(s => result.Counts[s]).ThenBy(s => s, StringComparer.Ordinal).FirstOrDefault();
+        string? no = Best(0), yes = Best(1);
+        no ??= yes is null ? null : BooleanText.Partner(yes);
+        yes ??= no is null ? null : BooleanText.Partner(no);
+        string[] labels = no is null || yes is null ? [.. BooleanText.Levels] : [no, yes];
+        // Without a missing slot a missing cell is imputed as the value whose spelling was counted more often.
+        string imputed = no is not null && yes is not null && result.Counts.GetValueOrDefault(no) > result.Counts.GetValueOrDefault(yes) ? "false" : "true";
+        return new OneHotEncoder(c.Name, c.Kind, c.Role, [.. BooleanText.Levels], null, hasMissing)
+        {
+            Labels = labels,
+            ImputedCategory = hasMissing || !decide ? null : imputed,
+            Provenance = $"boolean written as {labels[0]}/{labels[1]}: spellings discovered with DP, threshold {result.Threshold} (ledger stage '{stage}')"
+                + MissingProvenance(f, hasMissing, stage),
+        };
     }
 
     /// <summary>Discovered ordinal categories in numeric order when they are all numbers, else in ordinal text order.</summary>
@@ -204,16 +176,18 @@ internal static class EncoderFitter
             : values.Order(StringComparer.Ordinal).ToArray();
     }
 
-    private static double[] NonMissing(ReadOnlySpan<double> values)
-    {
-        var list = new List<double>(values.Length);
-        foreach (double v in values) if (!double.IsNaN(v)) list.Add(v);
-        return list.ToArray();
-    }
-
-    private static IEnumerable<string> Values(CategoricalColumn column)
+    /// <summary>One value per row; missing rows give <paramref name="missing"/>, or nothing when it is null.</summary>
+    private static IEnumerable<string> Values(CategoricalColumn column, string? missing)
     {
         for (int r = 0; r < column.Length; r++)
-            if (column.ValueAt(r) is string v) yield return v;
+            if ((column.ValueAt(r) ?? missing) is string v) yield return v;
+    }
+
+    /// <summary>One spelling per row of a boolean column (as written when the reader kept them, else false/true).</summary>
+    private static IEnumerable<string> Spellings(CategoricalColumn column, string? missing)
+    {
+        if (column.Spellings is not { } counts) return Values(column, missing);
+        var missingRows = missing is null ? [] : Enumerable.Repeat(missing, column.MissingCount());
+        return counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => Enumerable.Repeat(kv.Key, checked((int)kv.Value))).Concat(missingRows);
     }
 }

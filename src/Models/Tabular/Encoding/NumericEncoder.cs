@@ -34,6 +34,17 @@ public sealed class NumericEncoder : ColumnEncoder
     /// <summary>Whether a [present, missing] softmax block follows the value.</summary>
     public bool HasMissing { get; }
 
+    /// <summary>Decimals continuous values are rounded to when decoded (declared or learnt with DP); null for none.</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>
+    /// The value a missing cell is encoded as when the column has no missing slot because a DP
+    /// count found too few missing cells to model (schema inferred with DP); null refuses missing cells.
+    /// </summary>
+    public double? ImputedValue { get; init; }
+
+    internal override bool HasMissingSlot => HasMissing;
+
     /// <inheritdoc />
     public override int Width => HasMissing ? 3 : 1;
 
@@ -70,6 +81,7 @@ public sealed class NumericEncoder : ColumnEncoder
             x = Math.Round(x, MidpointRounding.AwayFromZero);
             x = Math.Clamp(x, Math.Ceiling(g[0]), Math.Floor(g[^1]));
         }
+        else if (Decimals is int d) x = NumericPrecision.RoundWithin(x, d, g[0], g[^1]);
         return x;
     }
 
@@ -85,9 +97,9 @@ public sealed class NumericEncoder : ColumnEncoder
         {
             var block = destination.Slice(r * rowWidth + offset, Width);
             double v = values[r];
+            if (double.IsNaN(v) && !HasMissing)
+                v = ImputedValue ?? throw new TableFormatException(source, 0, Name, "no missing values (the encoder was fitted for a column without them)");
             bool missing = double.IsNaN(v);
-            if (missing && !HasMissing)
-                throw new TableFormatException(source, 0, Name, "no missing values (the encoder was fitted for a column without them)");
             block[0] = missing ? Neutral : Forward(v);
             if (HasMissing) { block[1] = missing ? 0 : 1; block[2] = missing ? 1 : 0; }
         }
@@ -108,6 +120,7 @@ public sealed class NumericEncoder : ColumnEncoder
     {
         if (!Kind.IsNumeric()) throw new FormatException($"numeric encoder for column {Name} has kind {Kind}");
         if (Grid is null || Grid.Length < 2) throw new FormatException($"numeric encoder for column {Name} needs at least two grid points");
+        NumericPrecision.Validate(Name, Decimals, ImputedValue);
         for (int i = 0; i < Grid.Length; i++)
         {
             if (!double.IsFinite(Grid[i])) throw new FormatException($"numeric encoder for column {Name} has a non-finite grid point");

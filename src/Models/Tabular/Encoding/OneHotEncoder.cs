@@ -38,6 +38,21 @@ public sealed class OneHotEncoder : ColumnEncoder
     /// <summary>Whether the last slot stands for a missing value.</summary>
     public bool HasMissing { get; }
 
+    /// <summary>
+    /// What is written for each named slot when it differs from the category: a boolean's
+    /// spellings (e.g. ["no", "yes"] for the slots false, true), declared or discovered with DP. Null writes the categories.
+    /// </summary>
+    public string[]? Labels { get; init; }
+
+    /// <summary>
+    /// The category (or the "other" label) a missing cell is encoded as when the column has no
+    /// missing slot because a DP count found too few missing cells to model (schema inferred with DP);
+    /// null refuses missing cells.
+    /// </summary>
+    public string? ImputedCategory { get; init; }
+
+    internal override bool HasMissingSlot => HasMissing;
+
     /// <inheritdoc />
     public override int Width => Categories.Length + (OtherLabel is null ? 0 : 1) + (HasMissing ? 1 : 0);
 
@@ -56,10 +71,12 @@ public sealed class OneHotEncoder : ColumnEncoder
         for (int l = 0; l < levelSlot.Length; l++)
             levelSlot[l] = _slots.TryGetValue(categorical.Levels[l], out int s) ? s : OtherSlot;
         var codes = categorical.Codes;
+        int missingSlot = MissingSlot >= 0 || ImputedCategory is null ? MissingSlot
+            : ImputedCategory == OtherLabel ? OtherSlot : _slots[ImputedCategory];
         for (int r = 0; r < codes.Length; r++)
         {
             int code = codes[r];
-            int slot = code < 0 ? MissingSlot : levelSlot[code];
+            int slot = code < 0 ? missingSlot : levelSlot[code];
             // Row r of the table is line r + 2 of its file (the header is line 1).
             if (slot < 0)
                 throw code < 0
@@ -77,7 +94,8 @@ public sealed class OneHotEncoder : ColumnEncoder
             int slot = Choose(data.Slice(r * rowWidth + offset, Width), options);
             codes[r] = slot == MissingSlot ? -1 : slot;
         }
-        var levels = OtherLabel is null ? Categories : [.. Categories, OtherLabel];
+        var named = Labels ?? Categories;
+        var levels = OtherLabel is null ? named : [.. named, OtherLabel];
         return new CategoricalColumn(Name, Kind, codes, rows, levels);
     }
 
@@ -87,5 +105,10 @@ public sealed class OneHotEncoder : ColumnEncoder
         if (Categories is null || Width == 0) throw new FormatException($"one-hot encoder for column {Name} has no slots");
         if (_slots.Count != Categories.Length || (OtherLabel is not null && _slots.ContainsKey(OtherLabel)))
             throw new FormatException($"one-hot encoder for column {Name} has repeated categories");
+        if (Labels is not null && (Labels.Length != Categories.Length || Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Length
+            || Labels.Any(string.IsNullOrEmpty) || (OtherLabel is not null && Labels.Contains(OtherLabel))))
+            throw new FormatException($"one-hot encoder for column {Name} needs one distinct label per category");
+        if (ImputedCategory is not null && (HasMissing || (ImputedCategory != OtherLabel && !_slots.ContainsKey(ImputedCategory))))
+            throw new FormatException($"one-hot encoder for column {Name} imputes missing cells as a category it does not have");
     }
 }
