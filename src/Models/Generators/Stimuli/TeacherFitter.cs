@@ -50,7 +50,7 @@ public static class TeacherFitter
         var subjectTargets = Classifier.OneHot(windows.Subjects, windows.SubjectCount);
         int batch = options.BatchSize ?? (options.Private ? 256 : 64);
         double epochs = options.Epochs ?? (options.Private ? 20 : 30);
-        float learningRate = options.LearningRate ?? (options.Private ? 2e-3f : 1e-3f);
+        float learningRate = options.LearningRate ?? (options.Private ? 5e-3f : 1e-3f);
         ulong? identitySeed = options.Seed is ulong s ? s ^ 0x4944454E54495459UL : null;
 
         PrivacyPlan? plan = null;

@@ -15,7 +15,7 @@ public sealed record TeacherOptions
     /// <summary>Expected minibatch size (non-private default 64; DP default 256, as DP-SGD prefers larger batches).</summary>
     public int? BatchSize { get; init; }
 
-    /// <summary>Adam learning rate (non-private default 1e-3; DP default 2e-3).</summary>
+    /// <summary>Adam learning rate (non-private default 1e-3; DP default 5e-3: noisy, clipped steps need larger ones).</summary>
     public float? LearningRate { get; init; }
 
     /// <summary>Per-example clip norm of DP-SGD.</summary>
