@@ -45,6 +45,7 @@ internal static class CommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TwinsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(StimuliCommand.Create());
         root.Options.Add(VerboseErrors);
         OutputGuard.AddForceOptions(root);
         return root;

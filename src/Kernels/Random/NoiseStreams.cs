@@ -70,6 +70,11 @@ public static class NoiseStreams
 
     /// <summary>The certificate checker's empirical privacy-loss draws (never used for output rows).</summary>
     public const ulong LvaeCertificate = 0x4C56414543455200UL; // "LVAECER"
+    /// <summary>Stimuli search: each stimulus's class, threshold and latent z.</summary>
+    public const ulong StimulusDraws = 0x5354494D44524157UL; // "STIMDRAW"
+
+    /// <summary>Stimuli search: the generators' (re-)initial weights.</summary>
+    public const ulong StimulusGeneratorInit = 0x5354494D494E4954UL; // "STIMINIT"
 
     // Salts XOR-ed into a user seed for the seeded sources of DP statistics (with no seed they use the OS CSPRNG).
 
@@ -104,6 +109,8 @@ public static class NoiseStreams
         (nameof(LvaeCategory), LvaeCategory, false),
         (nameof(LvaeDecoder), LvaeDecoder, false),
         (nameof(LvaeCertificate), LvaeCertificate, false),
+        (nameof(StimulusDraws), StimulusDraws, false),
+        (nameof(StimulusGeneratorInit), StimulusGeneratorInit, false),
     ];
 
     /// <summary>The seed salts of the table, with their names.</summary>
