@@ -133,7 +133,8 @@ internal static class FitCommand
     internal sealed class LineProgress(TextWriter error, TimeSpan? quietFor = null) : IProgress<TrainingProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(1);
+        // Five seconds, not one: on a loaded two-core machine a refusal can take a second or two to arrive.
+        private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(5);
         private int _lastDecile = -1;
 
         public void Report(TrainingProgress p)

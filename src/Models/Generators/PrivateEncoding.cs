@@ -7,8 +7,12 @@ using DpSynth.Privacy.Randomness;
 
 namespace DpSynth.Models.Generators;
 
-/// <summary>What <see cref="PrivateEncoding.FitEncoder"/> returns: the fit's plan (its ledger holds every stage so far), the schema used and the encoder.</summary>
-internal sealed record PrivateEncoder(PrivacyPlan Plan, TableSchema Schema, TableEncoder Encoder);
+/// <summary>
+/// What <see cref="PrivateEncoding.FitEncoder"/> returns: the fit's plan (its ledger holds every stage
+/// so far), the table read under the schema used (typed by inference when there was no schema), the
+/// schema and the encoder.
+/// </summary>
+internal sealed record PrivateEncoder(PrivacyPlan Plan, Table Table, TableSchema Schema, TableEncoder Encoder);
 
 /// <summary>What <see cref="PrivateEncoding.Fit"/> returns: <see cref="PrivateEncoder"/> and the encoded rows.</summary>
 internal sealed record PrivateEncodingResult(PrivacyPlan Plan, TableSchema Schema, TableEncoder Encoder, EncodedTable Encoded);
@@ -24,8 +28,8 @@ internal static class PrivateEncoding
     /// <inheritdoc cref="FitEncoder"/>
     public static PrivateEncodingResult Fit(Table table, TableSchema? schema, NumericTransform numeric, EncodedFitRequest request, double marginalsShare = 0)
     {
-        var (plan, fitted, encoder) = FitEncoder(table, schema, numeric, request, marginalsShare);
-        return new PrivateEncodingResult(plan, fitted, encoder, encoder.Encode(table));
+        var (plan, typed, fitted, encoder) = FitEncoder(table, schema, numeric, request, marginalsShare);
+        return new PrivateEncodingResult(plan, fitted, encoder, encoder.Encode(typed));
     }
 
     /// <summary>
@@ -68,6 +72,6 @@ internal static class PrivateEncoding
             Progress = PreprocessingProgress.For(progress, "fitting the encoder: column", schema.ModelledColumns.Count(), plan.Ledger),
         }, plan.Ledger);
         if (inferred) schema = PrivateSchemaInference.WithMissingFlags(schema, encoder);
-        return new PrivateEncoder(plan, schema, encoder);
+        return new PrivateEncoder(plan, table, schema, encoder);
     }
 }

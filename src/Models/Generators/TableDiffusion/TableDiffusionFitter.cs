@@ -62,7 +62,8 @@ public static class TableDiffusionFitter
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows");
         // The plan's first stage is the row count (DP, or declared public), then preprocessing: q and the steps come from the count.
-        var (plan, fittedSchema, encoder) = PrivateEncoding.FitEncoder(table, schema, options.NumericEncoding, request, options.MarginalsShare, progress);
+        // Without a schema, inference re-reads the table typed: everything after uses that table.
+        (var plan, table, var fittedSchema, var encoder) = PrivateEncoding.FitEncoder(table, schema, options.NumericEncoding, request, options.MarginalsShare, progress);
         var ledger = plan.Ledger;
         // Before anything large is allocated: refuse a fit that cannot fit, and size the batch chunks.
         var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
