@@ -33,6 +33,7 @@ public static class LipschitzVaeFitter
             Epsilon = plan.PreprocessingEpsilon,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         }, ledger);
         _ = new InputBox(encoder); // the encoding must stay in the box the certificate assumes
         var encoded = encoder.Encode(table);
@@ -51,7 +52,7 @@ public static class LipschitzVaeFitter
         var (encoderLayers, layers) = LipschitzVaeNetwork.Training(w, options, latentKey);
         using var trainer = new DpSgdTrainer(backend, layers, new ArrayBatchSource(encoded.Data, w, encoded.Data, w), loss,
             new AdamOptimizer(new AdamParameters(LearningRate: options.LearningRate)),
-            FitPlanning.TrainingOptions(plan, q, steps, sigma, options.ClipNorm, request.Seed), ledger);
+            FitPlanning.TrainingOptions(plan, q, steps, sigma, options.ClipNorm, request.Seed), ledger) { Faults = request.Faults };
         double preprocessingSeconds = SecondsSince(start);
         long trainingStart = Stopwatch.GetTimestamp();
         var record = trainer.Train(composed, cancellation);
