@@ -138,6 +138,8 @@ internal static class StimuliDataCommands
                 IdentityAcceptance = parse.GetValue(bound) ?? double.PositiveInfinity,
                 Lanes = Int(parse.GetValue(lanes), 128, "--lanes", 1, 65_536),
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
+                OutputCentre = teacher.Range.Centre,
+                OutputSpread = teacher.Range.Spread,
             };
             try { options.Validate(); }
             catch (ArgumentException e) { throw new CliInputException(e.Message); }
