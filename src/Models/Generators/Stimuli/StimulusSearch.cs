@@ -115,7 +115,8 @@ public static class StimulusSearch
                     targets[accepted] = target[l];
                     thresholds[accepted] = threshold[l];
                     accepted++;
-                    NewTask(l); // the same generator goes on to the next stimulus
+                    if (!options.KeepGeneratorAfterSuccess) generators.Reinitialise(l, weights);
+                    NewTask(l); // by default the same generator goes on to the next stimulus
                     continue;
                 }
                 if (stepsUsed[l] >= options.MaxSteps)

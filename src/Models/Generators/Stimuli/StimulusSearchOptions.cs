@@ -27,6 +27,12 @@ public sealed record StimulusSearchOptions
     /// <summary>Factor on the generators' initial output-layer weights (1: PyTorch's default).</summary>
     public double OutputInitScale { get; init; } = 1;
 
+    /// <summary>
+    /// Whether a lane keeps fine-tuning its generator after a success (the paper's rule; default) or
+    /// re-initialises it, which makes successive stimuli of a lane independent (a diagnostic of diversity).
+    /// </summary>
+    public bool KeepGeneratorAfterSuccess { get; init; } = true;
+
     /// <summary>Adam steps allowed per stimulus before the generator is re-initialised (paper: 50).</summary>
     public int MaxSteps { get; init; } = 50;
 
