@@ -33,7 +33,7 @@ internal static class StimuliStudyCommand
     {
         var subjects = NumberOptions.Long("--subjects", "Simulated subjects S, 2-1000; default 20.");
         var windows = NumberOptions.Long("--windows", "Windows per subject; default 300.");
-        var counts = new Option<string>("--counts") { Description = "Comma-separated numbers of stimuli the students learn from; default 1000,4000,16000,32000.", DefaultValueFactory = _ => "1000,4000,16000,32000" };
+        var counts = new Option<string>("--counts") { Description = "Comma-separated numbers of stimuli the students learn from; default 1000,8000,32000,128000.", DefaultValueFactory = _ => "1000,8000,32000,128000" };
         var epsilons = new Option<string>("--epsilons") { Description = "Comma-separated epsilons of the DP teachers ('none' for no DP teacher); default 1,4.", DefaultValueFactory = _ => "1,4" };
         var delta = NumberOptions.Double("--delta", "Delta of the DP teachers; default 1e-5.");
         var inhibit = NumberOptions.Double("--inhibit-identity", "Weight lambda of identity inhibition for the inhibited run (0: no inhibited run); default 1.");

@@ -10,7 +10,7 @@ public sealed record StimuliStudyOptions
     public int WindowsPerSubject { get; init; } = 300;
 
     /// <summary>Numbers of stimuli the students are trained on (the plot's x axis); the largest is searched for.</summary>
-    public IReadOnlyList<int> StimulusCounts { get; init; } = [1000, 4000, 16000, 32000];
+    public IReadOnlyList<int> StimulusCounts { get; init; } = [1000, 8000, 32000, 128000];
 
     /// <summary>λ of identity inhibition for the inhibited run.</summary>
     public double InhibitIdentity { get; init; } = 1.0;
