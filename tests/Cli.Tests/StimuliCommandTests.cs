@@ -86,6 +86,7 @@ public sealed class StimuliCommandTests : IDisposable
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("students trained on stimuli only", r.Out);
         Assert.Contains("cost of identity inhibition", r.Out);
+        Assert.Contains("content-free noise", r.Out); // the attacker's floor, against which stimuli are read
         Assert.Contains("\"teachers\"", File.ReadAllText(P("study/study.json")));
         Assert.StartsWith("<svg", File.ReadAllText(P("study/study.svg")));
     }

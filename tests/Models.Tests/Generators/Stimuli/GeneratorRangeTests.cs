@@ -1,5 +1,6 @@
 using DpSynth.Kernels.Simd;
 using DpSynth.Models.Generators.Stimuli;
+using Simulation = DpSynth.Models.Generators.Stimuli.Simulation;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Randomness;
 using Xunit;
@@ -61,5 +62,22 @@ public sealed class GeneratorRangeTests(SmallTeacherFixture fixture) : IClassFix
         // The SpO₂ block really is centred where it was asked to be (not at 0).
         double spo2 = Enumerable.Range(0, stimuli.Count).SelectMany(i => stimuli.Values.Skip(i * 240 + 180).Take(60)).Average(v => v);
         Assert.InRange(spo2, 0.35, 0.65);
+    }
+
+    [Fact]
+    public void TheTeacherFileKeepsTheRange()
+    {
+        var range = new GeneratorRange(Enumerable.Range(0, 240).Select(j => j / 480f).ToArray(), Enumerable.Repeat(0.3f, 240).ToArray(), "windows");
+        var model = new StimuliTeacher(fixture.Teacher, null, fixture.Scaling, Simulation.ApneaSimulator.ColumnNames.ToArray(), ["0", "1"], null, [], range);
+        string path = Path.Combine(Path.GetTempPath(), $"dpsynth-range-{Guid.NewGuid():N}.dpsynth");
+        try
+        {
+            StimuliTeacherFile.Save(path, model);
+            var loaded = StimuliTeacherFile.Load(path);
+            Assert.Equal(range.Centre, loaded.Range.Centre);
+            Assert.Equal(range.Spread, loaded.Range.Spread);
+            Assert.Equal("windows", loaded.Range.Source);
+        }
+        finally { File.Delete(path); }
     }
 }
