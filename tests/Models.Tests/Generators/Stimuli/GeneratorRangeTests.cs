@@ -1,6 +1,6 @@
 using DpSynth.Kernels.Simd;
 using DpSynth.Models.Generators.Stimuli;
-using Simulation = DpSynth.Models.Generators.Stimuli.Simulation;
+using DpSynth.Models.Generators.Stimuli.Simulation;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Randomness;
 using Xunit;
@@ -68,7 +68,7 @@ public sealed class GeneratorRangeTests(SmallTeacherFixture fixture) : IClassFix
     public void TheTeacherFileKeepsTheRange()
     {
         var range = new GeneratorRange(Enumerable.Range(0, 240).Select(j => j / 480f).ToArray(), Enumerable.Repeat(0.3f, 240).ToArray(), "windows");
-        var model = new StimuliTeacher(fixture.Teacher, null, fixture.Scaling, Simulation.ApneaSimulator.ColumnNames.ToArray(), ["0", "1"], null, [], range);
+        var model = new StimuliTeacher(fixture.Teacher, null, fixture.Scaling, ApneaSimulator.ColumnNames.ToArray(), ["0", "1"], null, [], range);
         string path = Path.Combine(Path.GetTempPath(), $"dpsynth-range-{Guid.NewGuid():N}.dpsynth");
         try
         {
