@@ -48,7 +48,8 @@ public sealed class StimuliCommandTests : IDisposable
         var manifest = Models.ModelFiles.ModelFile.ReadManifest(P("tdp.dpsynth"));
         Assert.Equal("stimuli-teacher", manifest.ModelKind);
         var ledger = Privacy.Ledger.PrivacyLedger.FromJson(manifest.PrivacyLedger!.ToJsonString());
-        Assert.Equal(3, ledger.Stages.Count); // row count, teacher, ID classifier
+        Assert.Equal(4, ledger.Stages.Count); // row count, generators' output range, teacher, ID classifier
+        Assert.Contains(ledger.Stages, s => s.Name.Contains("output range", StringComparison.Ordinal));
         Assert.InRange(ledger.TotalEpsilon, 3.5, 4.0);
     }
 
@@ -85,6 +86,7 @@ public sealed class StimuliCommandTests : IDisposable
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("students trained on stimuli only", r.Out);
         Assert.Contains("cost of identity inhibition", r.Out);
+        Assert.Contains("content-free noise", r.Out); // the attacker's floor, against which stimuli are read
         Assert.Contains("\"teachers\"", File.ReadAllText(P("study/study.json")));
         Assert.StartsWith("<svg", File.ReadAllText(P("study/study.svg")));
     }

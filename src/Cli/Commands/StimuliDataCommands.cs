@@ -65,9 +65,11 @@ internal static class StimuliDataCommands
         var device = Device();
         var command = new Command("teach", """
             Train the teacher (label) and the participant-ID classifier (subject) on a windows table and save
-            both, with the input scaling, to a model file. With --epsilon both are DP-SGD stages of one
-            privacy ledger after a DP row count (or the schema's public count): the stimuli generated from
-            the file are then post-processing and carry that (epsilon, delta). A DP teacher needs public
+            both, with the input scaling and the stimulus generators' output range (each sample column's mean
+            +- 1.5 standard deviations), to a model file. With --epsilon both are DP-SGD stages of one
+            privacy ledger after a DP row count (or the schema's public count) and a Gaussian release of the
+            output range (10% of epsilon): the stimuli generated from the file are then post-processing and
+            carry that (epsilon, delta). Without --epsilon the range is read from the windows as they are. A DP teacher needs public
             bounds on every sample column, and a DP ID classifier a public subject list, in the schema.
 
             Examples:
@@ -118,7 +120,8 @@ internal static class StimuliDataCommands
         var device = Device();
         var command = new Command("generate", """
             Synthesise stimuli that excite the teacher's output neurons: per stimulus a class c and a threshold
-            T ~ U[0.75, 0.9999] are drawn, and up to 50 Adam steps (lr 1e-3) on a generator's weights minimise
+            T ~ U[0.75, 0.9999] are drawn, and up to 50 Adam steps (lr 1e-3) on a generator's weights (its
+            outputs confined to the output range saved by `stimuli teach`) minimise
             CE(c, teacher(G(z))) for a fixed z (plus lambda*KL(ID(G(z)) || uniform) with --inhibit-identity)
             until softmax_c > T. Many generators run at once. The table holds the sample columns in recorded
             units, soft_<class> (the teacher's full softmax) and target (the class searched for). Nothing is
@@ -138,6 +141,8 @@ internal static class StimuliDataCommands
                 IdentityAcceptance = parse.GetValue(bound) ?? double.PositiveInfinity,
                 Lanes = Int(parse.GetValue(lanes), 128, "--lanes", 1, 65_536),
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
+                OutputCentre = teacher.Range.Centre,
+                OutputSpread = teacher.Range.Spread,
             };
             try { options.Validate(); }
             catch (ArgumentException e) { throw new CliInputException(e.Message); }

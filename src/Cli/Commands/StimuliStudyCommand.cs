@@ -33,15 +33,16 @@ internal static class StimuliStudyCommand
     {
         var subjects = NumberOptions.Long("--subjects", "Simulated subjects S, 2-1000; default 20.");
         var windows = NumberOptions.Long("--windows", "Windows per subject; default 300.");
-        var counts = new Option<string>("--counts") { Description = "Comma-separated numbers of stimuli the students learn from; default 100,250,500,1000.", DefaultValueFactory = _ => "100,250,500,1000" };
+        var counts = new Option<string>("--counts") { Description = "Comma-separated numbers of stimuli the students learn from; default 1000,8000,32000,128000.", DefaultValueFactory = _ => "1000,8000,32000,128000" };
         var epsilons = new Option<string>("--epsilons") { Description = "Comma-separated epsilons of the DP teachers ('none' for no DP teacher); default 1,4.", DefaultValueFactory = _ => "1,4" };
         var delta = NumberOptions.Double("--delta", "Delta of the DP teachers; default 1e-5.");
         var inhibit = NumberOptions.Double("--inhibit-identity", "Weight lambda of identity inhibition for the inhibited run (0: no inhibited run); default 1.");
+        var bound = NumberOptions.Double("--identity-bound", "In the inhibited run, accept a stimulus only if the ID classifier's largest posterior is at most this multiple of chance (1/S); default: no bound.");
         var lanes = NumberOptions.Long("--lanes", "Generators searched side by side; default 128.");
         var seed = NumberOptions.Long("--seed", "Seed of simulation, training, noise and search (reproducible, not secret); default 1.");
         var output = OutputGuard.Directory(new Option<string>("--output", "-o") { Description = "Directory for study.json and study.svg (created if needed).", DefaultValueFactory = _ => "stimuli-study" });
         var device = new Option<string>("--device") { Description = $"Compute device: {string.Join(", ", BackendFactory.DeviceNames)}.", DefaultValueFactory = _ => "auto" };
-        var command = new Command("study", Description) { subjects, windows, counts, epsilons, delta, inhibit, lanes, seed, output, device };
+        var command = new Command("study", Description) { subjects, windows, counts, epsilons, delta, inhibit, bound, lanes, seed, output, device };
         command.SetAction(parse =>
         {
             var config = parse.InvocationConfiguration;
@@ -53,6 +54,7 @@ internal static class StimuliStudyCommand
                 Epsilons = parse.GetValue(epsilons) == "none" ? [] : StimuliOptions.Numbers(parse.GetValue(epsilons)!, "--epsilons"),
                 Delta = parse.GetValue(delta) ?? 1e-5,
                 InhibitIdentity = parse.GetValue(inhibit) ?? 1,
+                IdentityBound = parse.GetValue(bound) ?? double.PositiveInfinity,
                 Lanes = (int)Math.Clamp(parse.GetValue(lanes) ?? 128, int.MinValue, int.MaxValue),
                 Seed = unchecked((ulong)(parse.GetValue(seed) ?? 1)),
             };
@@ -87,12 +89,16 @@ internal static class StimuliStudyCommand
             $"simulated: {r.Options.Subjects} subjects, {r.TrainWindows} training and {r.TestWindows} test windows, {r.EventShare:0.0%} with an event"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"re-identification of real test windows by the attacker's ID classifier: top-1 {real.TopOne:0.0%} = {real.TopOne / real.Chance:0.0}x chance ({real.Chance:0.0%}), mean max posterior {real.MeanMaxPosterior:0.0%} = {real.MeanMaxPosterior / real.Chance:0.0}x chance"));
+        var noise = r.NoiseReidentification;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"the same attacker on content-free noise within the generators' range: mean max posterior {noise.MeanMaxPosterior:0.0%} = {noise.MeanMaxPosterior / noise.Chance:0.0}x chance (its floor on such inputs)"));
         output.WriteLine();
-        output.WriteLine("teachers and their stimuli (metrics on real test windows; MIA = membership-inference AUC, confidence attack):");
-        output.WriteLine($"{"teacher",-22} {"eps",6} {"acc",7} {"sens",7} {"spec",7} {"kappa",6} {"MIA",6} {"stimuli",7} {"search s",8} {"reinit",7} {"reid maxpost",12} {"x chance",8}");
+        output.WriteLine("teachers and their stimuli (metrics on real test windows; MIA = membership-inference AUC, confidence attack; reid = the attacker's mean max posterior on the stimuli; own ID = the data holder's ID classifier, which inhibition reads):");
+        output.WriteLine($"{"teacher",-22} {"eps",6} {"acc",7} {"sens",7} {"spec",7} {"kappa",6} {"MIA",6} {"stimuli",7} {"search s",8} {"reinit",7} {"reid maxpost",12} {"x chance",8} {"own ID x",8}");
         foreach (var t in r.Teachers)
             output.WriteLine($"{t.Name,-22} {F(t.Epsilon, "0.00"),6} {P(t.Metrics.Accuracy),7} {P(t.Metrics.Sensitivity),7} {P(t.Metrics.Specificity),7} {F(t.Metrics.Kappa),6} {F(t.MembershipAuc),6} " +
-                $"{t.Search.Accepted,7} {F(t.Search.Seconds, "0.0"),8} {t.Search.Reinitialisations,7} {P(t.StimulusReidentification.MeanMaxPosterior),12} {F(t.StimulusReidentification.MeanMaxPosterior / t.StimulusReidentification.Chance, "0.00"),8}");
+                $"{t.Search.Accepted,7} {F(t.Search.Seconds, "0.0"),8} {t.Search.Reinitialisations,7} {P(t.StimulusReidentification.MeanMaxPosterior),12} {F(t.StimulusReidentification.MeanMaxPosterior / t.StimulusReidentification.Chance, "0.00"),8} " +
+                $"{(t.InhibitorReidentification is { } own ? F(own.MeanMaxPosterior / own.Chance, "0.00") : "-"),8}");
         output.WriteLine();
         output.WriteLine("students trained on stimuli only (gap = teacher minus student):");
         output.WriteLine($"{"teacher",-22} {"student",-10} {"stimuli",7} {"acc",7} {"sens",7} {"spec",7} {"kappa",6} {"acc gap",8} {"k gap",6} {"MIA",6}");
@@ -106,7 +112,7 @@ internal static class StimuliStudyCommand
         var inhibited = r.Student(StimuliStudy.NonPrivate + ", inhibited", ClassifierShape.Mlp);
         if (plain is not null && inhibited is not null)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cost of identity inhibition (same-architecture student, {plain.Stimuli} stimuli): accuracy {100 * (plain.Metrics.Accuracy - inhibited.Metrics.Accuracy):+0.00;-0.00} points, kappa {plain.Metrics.Kappa - inhibited.Metrics.Kappa:+0.000;-0.000}"));
+                $"accuracy cost of identity inhibition (same-architecture student, {plain.Stimuli} stimuli; negative = inhibited student better): {100 * (plain.Metrics.Accuracy - inhibited.Metrics.Accuracy):+0.00;-0.00} points, kappa {plain.Metrics.Kappa - inhibited.Metrics.Kappa:+0.000;-0.000}"));
         var t0 = r.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"time: {t0.Total:0.0} s (simulate {t0.Simulate:0.0} s, teachers {t0.Teachers:0.0} s, stimulus search {t0.Search:0.0} s, students {t0.Students:0.0} s)"));

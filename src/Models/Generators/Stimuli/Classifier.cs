@@ -110,15 +110,15 @@ public sealed class Classifier
     /// Trains a classifier of <paramref name="shape"/> on scaled rows <paramref name="x"/> against target
     /// distributions (one-hot labels or soft labels) with cross-entropy, by DP-SGD when
     /// <paramref name="options"/> is private (its stage spent in <paramref name="ledger"/>), else by
-    /// plain minibatch Adam through the same trainer.
+    /// plain minibatch Adam through the same trainer (or <paramref name="optimizer"/>, which the trainer then owns).
     /// </summary>
     public static (Classifier Classifier, TrainingRecord Record) Train(IComputeBackend backend, ClassifierShape shape, float[] x, int inputs,
         float[] targets, int classes, DpSgdOptions options, float learningRate = 1e-3f, PrivacyLedger? ledger = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, Optimizer? optimizer = null)
     {
         var data = new ArrayBatchSource(x, inputs, targets, classes);
         var loss = new SpanCrossEntropy(new ColumnSpans([(0, classes)]));
-        using var trainer = new DpSgdTrainer(backend, shape.Layers(inputs, classes), data, loss, new AdamOptimizer(learningRate), options, ledger);
+        using var trainer = new DpSgdTrainer(backend, shape.Layers(inputs, classes), data, loss, optimizer ?? new AdamOptimizer(learningRate), options, ledger);
         var record = trainer.Train(progress, cancellation);
         var weights = new float[trainer.Network.Parameters.Length];
         trainer.Network.ReadParameters(weights);

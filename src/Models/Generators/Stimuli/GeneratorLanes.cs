@@ -5,7 +5,7 @@ namespace DpSynth.Models.Generators.Stimuli;
 
 /// <summary>
 /// Many independent stimulus generators G_l held side by side, one per lane: each is its own MLP
-/// z (latent) → hidden tanh → output limit·tanh, with its own weights and Adam state. Each lane's
+/// z (latent) → hidden tanh → output centre + spread ⊙ tanh, with its own weights and Adam state. Each lane's
 /// weights, gradient and Adam moments are one row of an L × P tensor, so a lane is re-initialised or
 /// stepped on its own. Each lane's products are small GEMMs through the backend (split over cores once
 /// per step on CPU backends); the activations' forward/backward run once over all lanes, and the
@@ -15,25 +15,34 @@ internal sealed class GeneratorLanes : IDisposable
 {
     private readonly IComputeBackend _backend;
     private readonly List<TensorStorage> _owned = [];
-    private readonly Tensor _parameters, _gradients, _m, _v, _z, _hidden, _dHidden, _dPre1, _y, _dY, _dPre2;
+    private readonly Tensor _parameters, _gradients, _m, _v, _z, _hidden, _dHidden, _dPre1, _y, _dY, _dPre2, _spread, _centre;
     private readonly LaneViews[] _lanes;
     private readonly int[] _steps;
     private readonly AdamParameters _adam;
     private readonly int _workers;
-    private readonly float _limit;
 
     private sealed record LaneViews(Tensor W1, Tensor B1, Tensor W2, Tensor B2, Tensor GW1, Tensor GB1, Tensor GW2, Tensor GB2,
         Tensor Parameters, Tensor Gradient, Tensor M, Tensor V, Tensor Z, Tensor Hidden, Tensor DHidden, Tensor DPre1, Tensor DPre2);
 
-    /// <summary>Allocates <paramref name="lanes"/> generators latent → hidden → width on <paramref name="backend"/>.</summary>
+    /// <summary>Allocates <paramref name="lanes"/> generators latent → hidden → width whose outputs lie in [−limit, limit].</summary>
     public GeneratorLanes(IComputeBackend backend, int lanes, int latent, int hidden, int width, float limit, float learningRate, int workers)
+        : this(backend, lanes, latent, hidden, new float[width], Enumerable.Repeat(limit, width).ToArray(), learningRate, workers)
     {
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="lanes"/> generators latent → hidden → width whose column j lies in
+    /// centre[j] ± spread[j] (the output map between tanh and the teacher's input space).
+    /// </summary>
+    public GeneratorLanes(IComputeBackend backend, int lanes, int latent, int hidden, float[] centre, float[] spread, float learningRate, int workers)
+    {
+        int width = centre.Length;
+        if (spread.Length != width) throw new ArgumentException("the generators' output centre and spread differ in width");
         _backend = backend;
         Lanes = lanes;
         Latent = latent;
         Hidden = hidden;
         Width = width;
-        _limit = limit;
         _adam = new AdamParameters(LearningRate: learningRate);
         _workers = Math.Max(1, workers);
         ParametersPerLane = hidden * latent + hidden + width * hidden + width;
@@ -49,6 +58,13 @@ internal sealed class GeneratorLanes : IDisposable
         _dY = Own(lanes, width);
         _dPre2 = Own(lanes, width);
         Output = Own(lanes, width);
+        _centre = Own(1, width);
+        _backend.Upload(centre, _centre);
+        // The spread repeated on every lane's row, so that scaling the outputs is one element-wise product.
+        _spread = Own(lanes, width);
+        var spreadRows = new float[lanes * width];
+        for (int l = 0; l < lanes; l++) spread.CopyTo(spreadRows.AsSpan(l * width, width));
+        _backend.Upload(spreadRows, _spread);
         _steps = new int[lanes];
         _lanes = new LaneViews[lanes];
         for (int l = 0; l < lanes; l++)
@@ -130,8 +146,8 @@ internal sealed class GeneratorLanes : IDisposable
             _backend.Gemm(v.Z, false, v.W1, true, v.Hidden, 1f, 0f, new GemmEpilogue(v.B1, Activation.Tanh));
             _backend.Gemm(v.Hidden, false, v.W2, true, _y.SliceRows(l, 1), 1f, 0f, new GemmEpilogue(v.B2, Activation.Tanh));
         });
-        _backend.Copy(_y, Output);
-        _backend.Scale(Output, _limit);
+        _backend.Multiply(_y, _spread, Output);
+        _backend.AddBias(Output, _centre);
     }
 
     /// <summary>
@@ -141,9 +157,8 @@ internal sealed class GeneratorLanes : IDisposable
     /// </summary>
     public void Step(Tensor dOutput, bool[] update)
     {
-        // d(limit·tanh(a))/da = limit·(1 − y²): both activations' backward passes run once over all lanes.
-        _backend.Copy(dOutput, _dY);
-        _backend.Scale(_dY, _limit);
+        // d(centre + spread·tanh(a))/da = spread·(1 − y²): both activations' backward passes run once over all lanes.
+        _backend.Multiply(dOutput, _spread, _dY);
         _backend.ActivationBackward(Activation.Tanh, _y, _y, _dY, _dPre2);
         PerLane(l =>
         {

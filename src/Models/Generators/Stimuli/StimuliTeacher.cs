@@ -15,8 +15,9 @@ namespace DpSynth.Models.Generators.Stimuli;
 /// <param name="LabelLevels">The label's values, in class order.</param>
 /// <param name="Ledger">The privacy ledger of a DP fit; null when trained without DP.</param>
 /// <param name="Records">The training records of the teacher and (if trained) the ID classifier.</param>
+/// <param name="Range">Where the stimulus generators' outputs live (scaled units).</param>
 public sealed record StimuliTeacher(Classifier Teacher, Classifier? Identity, WindowScaling Scaling, IReadOnlyList<string> ColumnNames,
-    IReadOnlyList<string> LabelLevels, PrivacyLedger? Ledger, IReadOnlyList<TrainingRecord> Records)
+    IReadOnlyList<string> LabelLevels, PrivacyLedger? Ledger, IReadOnlyList<TrainingRecord> Records, GeneratorRange Range)
 {
     /// <summary>The model kind written into model files.</summary>
     public const string KindName = "stimuli-teacher";

@@ -21,12 +21,15 @@ public static class StimuliTeacherFile
             ["scaling_from_public_bounds"] = model.Scaling.FromPublicBounds,
             ["columns"] = new JsonArray(model.ColumnNames.Select(c => (JsonNode)c).ToArray()),
             ["differentially_private"] = model.Private,
+            ["generator_range"] = model.Range.Source,
         };
         var tensors = new List<ModelTensor>
         {
             new("teacher", [model.Teacher.Parameters.Length], model.Teacher.Parameters),
             new("scaling.offsets", [model.Scaling.Width], model.Scaling.Offsets),
             new("scaling.scales", [model.Scaling.Width], model.Scaling.Scales),
+            new("generator.centre", [model.Range.Width], model.Range.Centre),
+            new("generator.spread", [model.Range.Width], model.Range.Spread),
         };
         if (model.Identity is { } identity) tensors.Add(new("identity", [identity.Parameters.Length], identity.Parameters));
         ModelFile.Save(path, new ModelFileContent(StimuliTeacher.KindName, hyper, tensors) { Ledger = model.Ledger });
@@ -56,7 +59,10 @@ public static class StimuliTeacherFile
             var scaling = new WindowScaling(content.Tensor("scaling.offsets").Data, content.Tensor("scaling.scales").Data,
                 h["scaling_limit"]!.GetValue<float>(), h["scaling_from_public_bounds"]!.GetValue<bool>());
             if (scaling.Width != inputs || columns.Length != inputs) throw new FormatException("the scaling or the column list does not match the input width");
-            return new StimuliTeacher(teacher, identity, scaling, columns, levels, content.Ledger, []);
+            var range = new GeneratorRange(content.Tensor("generator.centre").Data, content.Tensor("generator.spread").Data, h["generator_range"]!.GetValue<string>());
+            if (range.Width != inputs || range.Spread.Length != inputs || range.Spread.Any(v => !(v > 0) || !float.IsFinite(v)) || range.Centre.Any(v => !float.IsFinite(v)))
+                throw new FormatException("the generators' output range does not match the input width or is not finite");
+            return new StimuliTeacher(teacher, identity, scaling, columns, levels, content.Ledger, [], range);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
         {

@@ -46,8 +46,9 @@ public static class StimulusSearch
         var draws = new ChaChaUniforms(key.WithStream(NoiseStreams.StimulusDraws));
         var weights = new ChaChaUniforms(key.WithStream(NoiseStreams.StimulusGeneratorInit));
 
-        using var generators = new GeneratorLanes(backend, lanes, options.Latent, options.Hidden, width, limit, options.LearningRate,
-            backend is Kernels.Simd.SimdBackend ? options.Workers : 1);
+        var (centre, spread) = OutputMap(options, width, limit);
+        using var generators = new GeneratorLanes(backend, lanes, options.Latent, options.Hidden, centre, spread, options.LearningRate,
+            backend is Kernels.Simd.SimdBackend ? options.Workers : 1) { OutputInitScale = options.OutputInitScale };
         using var teacherNet = teacher.CreateNetwork(backend, lanes);
         using var identityNet = inhibit ? identity!.CreateNetwork(backend, lanes) : null;
         int subjects = identity?.Classes ?? 0;
@@ -114,7 +115,8 @@ public static class StimulusSearch
                     targets[accepted] = target[l];
                     thresholds[accepted] = threshold[l];
                     accepted++;
-                    NewTask(l); // the same generator goes on to the next stimulus
+                    if (!options.KeepGeneratorAfterSuccess) generators.Reinitialise(l, weights);
+                    NewTask(l); // by default the same generator goes on to the next stimulus
                     continue;
                 }
                 if (stepsUsed[l] >= options.MaxSteps)
@@ -168,6 +170,25 @@ public static class StimulusSearch
         }
         var stimuli = new StimulusSet(values, width, soft, classes, targets, thresholds).Take(accepted);
         return (stimuli, new StimulusSearchSummary(accepted, rounds, steps, reinitialisations, clock.Elapsed.TotalSeconds, completed && accepted == count));
+    }
+
+    /// <summary>The generators' output map: centre and half-width per column, kept inside [−limit, limit].</summary>
+    internal static (float[] Centre, float[] Spread) OutputMap(StimulusSearchOptions options, int width, float limit)
+    {
+        var centre = options.OutputCentre ?? new float[width];
+        var spread = options.OutputSpread ?? Enumerable.Repeat(limit, width).ToArray();
+        if (centre.Length != width || spread.Length != width)
+            throw new ArgumentException($"the generators' output centre and spread need {width} columns, got {centre.Length} and {spread.Length}");
+        var clippedCentre = new float[width];
+        var clippedSpread = new float[width];
+        for (int j = 0; j < width; j++)
+        {
+            if (!float.IsFinite(centre[j]) || !(spread[j] > 0) || !float.IsFinite(spread[j]))
+                throw new ArgumentException($"output column {j + 1}: the centre must be finite and the spread positive and finite");
+            clippedCentre[j] = Math.Clamp(centre[j], -limit, limit);
+            clippedSpread[j] = Math.Max(1e-6f, Math.Min(spread[j], limit - Math.Abs(clippedCentre[j])));
+        }
+        return (clippedCentre, clippedSpread);
     }
 
     private static float MaxOf(ReadOnlySpan<float> values)

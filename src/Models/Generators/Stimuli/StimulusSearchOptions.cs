@@ -15,6 +15,24 @@ public sealed record StimulusSearchOptions
     /// <summary>Hidden width of each generator.</summary>
     public int Hidden { get; init; } = 64;
 
+    /// <summary>
+    /// Centre of each generator output column in the teacher's scaled input space (null: 0). With
+    /// <see cref="OutputSpread"/> it is the map from the generators' tanh outputs to the teacher's inputs.
+    /// </summary>
+    public float[]? OutputCentre { get; init; }
+
+    /// <summary>Half-width of each output column around <see cref="OutputCentre"/> (null: the scaling's limit); clipped so outputs stay within the limit.</summary>
+    public float[]? OutputSpread { get; init; }
+
+    /// <summary>Factor on the generators' initial output-layer weights (1: PyTorch's default).</summary>
+    public double OutputInitScale { get; init; } = 1;
+
+    /// <summary>
+    /// Whether a lane keeps fine-tuning its generator after a success (the paper's rule; default) or
+    /// re-initialises it, which makes successive stimuli of a lane independent (a diagnostic of diversity).
+    /// </summary>
+    public bool KeepGeneratorAfterSuccess { get; init; } = true;
+
     /// <summary>Adam steps allowed per stimulus before the generator is re-initialised (paper: 50).</summary>
     public int MaxSteps { get; init; } = 50;
 

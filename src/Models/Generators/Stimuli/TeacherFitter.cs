@@ -11,7 +11,9 @@ namespace DpSynth.Models.Generators.Stimuli;
 /// Trains the teacher (label) and the participant-ID classifier (subject) on scaled windows. With an ε
 /// both are DP-SGD runs under one <see cref="PrivacyPlan"/>: a DP row count first (or the public count
 /// the caller declares), then two DP-SGD stages with the same q and step count whose σ is calibrated so
-/// that the ledger's composition of all three stages meets the budget. Without ε nothing is private
+/// that the ledger's composition of all stages meets the budget; before training, a share of ε
+/// (<see cref="TeacherOptions.RangeShare"/>) releases the stimulus generators' output range
+/// (<see cref="GeneratorRange.Private"/>). Without ε nothing is private
 /// and the result says so.
 /// </summary>
 public static class TeacherFitter
@@ -54,13 +56,21 @@ public static class TeacherFitter
         ulong? identitySeed = options.Seed is ulong s ? s ^ 0x4944454E54495459UL : null;
 
         PrivacyPlan? plan = null;
+        // Without DP the generators' range is read from the windows (the fit carries no guarantee anyway).
+        GeneratorRange range = options.Private ? GeneratorRange.FromBounds(width, scaling.Limit) : GeneratorRange.FromWindows(x, width);
         DpSgdOptions teacherOptions, identityOptions;
         if (options.Private)
         {
             var randomness = options.Seed is ulong rs ? new RandomnessRecord(RandomnessKind.UserSeed, rs) : new RandomnessRecord(RandomnessKind.Csprng);
-            plan = new PrivacyPlan(new PrivacyBudget(options.Epsilon!.Value, options.Delta), randomness, new PlanShares());
+            plan = new PrivacyPlan(new PrivacyBudget(options.Epsilon!.Value, options.Delta), randomness,
+                new PlanShares { Preprocessing = options.RangeShare });
             IRandomSource random = options.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.RowCountSalt) : new CryptoRandomSource();
             plan.ReleaseRowCount(() => windows.Count, publicRows, random);
+            if (options.RangeShare > 0)
+            {
+                double rangeSigma = Privacy.Mechanisms.AnalyticGaussianMechanism.CalibrateSigma(plan.PreprocessingEpsilon, options.Delta * options.RangeShare, 1);
+                range = GeneratorRange.Private(x, width, scaling.Limit, plan.RowCount.Rows, rangeSigma, random, plan.Ledger);
+            }
             var (q, steps) = plan.Sampling(batch, epochs);
             int runs = options.TrainIdentity ? 2 : 1;
             // Two stages with the same (q, σ, steps) compose exactly like one stage of twice the steps,
@@ -92,7 +102,7 @@ public static class TeacherFitter
                 learningRate, ledger, Forward(progress, Stage.Identity), cancellation);
             records.Add(identityRecord);
         }
-        return new StimuliTeacher(teacher, identity, scaling, windows.ColumnNames, labelLevels, ledger, records);
+        return new StimuliTeacher(teacher, identity, scaling, windows.ColumnNames, labelLevels, ledger, records, range);
     }
 
     private static IProgress<TrainingProgress>? Forward(IProgress<(Stage, TrainingProgress)>? progress, Stage stage) =>

@@ -18,6 +18,13 @@ public sealed record TeacherOptions
     /// <summary>Adam learning rate (non-private default 1e-3; DP default 5e-3: noisy, clipped steps need larger ones).</summary>
     public float? LearningRate { get; init; }
 
+    /// <summary>
+    /// Share of ε spent (DP fits only) on the stimulus generators' output range — noisy column means
+    /// and spreads (<see cref="GeneratorRange.Private"/>); 0 centres the generators on the middle of
+    /// the public bounds instead (students then learn far less from the stimuli). Default 0.1.
+    /// </summary>
+    public double RangeShare { get; init; } = 0.1;
+
     /// <summary>Per-example clip norm of DP-SGD.</summary>
     public float ClipNorm { get; init; } = 1f;
 
@@ -38,6 +45,7 @@ public sealed record TeacherOptions
         if (Epochs is double ep && !(ep > 0 && ep <= 10_000)) throw new ArgumentException($"epochs must be in (0, 10000], got {ep}");
         if (BatchSize is int b && b < 1) throw new ArgumentException($"the batch size must be at least 1, got {b}");
         if (LearningRate is float lr && !(lr > 0 && float.IsFinite(lr))) throw new ArgumentException($"the learning rate must be positive, got {lr}");
+        if (!(RangeShare >= 0 && RangeShare < 0.5)) throw new ArgumentException($"the range share must be in [0, 0.5), got {RangeShare}");
         if (!(ClipNorm > 0)) throw new ArgumentException($"the clip norm must be positive, got {ClipNorm}");
     }
 }

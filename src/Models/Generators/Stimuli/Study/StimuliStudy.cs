@@ -17,6 +17,17 @@ public static class StimuliStudy
     /// <summary>Name of the non-DP teacher's row.</summary>
     public const string NonPrivate = "non-DP";
 
+    /// <summary>Independent Gaussian noise centre + spread·N(0, 1) per column (clamped to ±1): inputs from the generators' range with no teacher in them.</summary>
+    internal static float[] RangeNoise(GeneratorRange range, int rows, ulong seed)
+    {
+        var random = new Models.Simulation.SimulationRandom(seed ^ 0x4E4F495345UL);
+        var x = new float[rows * range.Width];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < range.Width; j++)
+                x[i * range.Width + j] = (float)Math.Clamp(range.Centre[j] + range.Spread[j] * random.Normal(), -1, 1);
+        return x;
+    }
+
     /// <summary>Runs the study; progress lines go to <paramref name="progress"/>.</summary>
     public static StimuliStudyResult Run(StimuliStudyOptions options, IComputeBackend backend, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
@@ -41,6 +52,7 @@ public static class StimuliStudy
         teachersTime += clock.Elapsed.TotalSeconds;
         progress?.Report($"attacker ID classifier: real test windows re-identified top-1 {realReid.TopOne:P1} (chance {realReid.Chance:P1})");
 
+        Reidentification? noiseReid = null;
         var teachers = new List<StudyTeacherRow>();
         var students = new List<StudyStudentRow>();
         var fits = new List<(string Name, double? Epsilon)> { (NonPrivate, null) };
@@ -65,10 +77,14 @@ public static class StimuliStudy
                 var (stimuli, summary) = StimulusSearch.Run(backend, fitted.Teacher, fitted.Identity, scaling.Limit, new StimulusSearchOptions
                 {
                     Count = options.MaxCount, Lanes = options.Lanes, InhibitIdentity = lambda, Seed = options.Seed ^ (ulong)teachers.Count,
+                    IdentityAcceptance = lambda > 0 ? options.IdentityBound : double.PositiveInfinity,
+                    OutputCentre = fitted.Range.Centre, OutputSpread = fitted.Range.Spread,
                 }, cancellation: cancellation);
                 searchTime += clock.Elapsed.TotalSeconds;
                 var stimulusReid = Reidentification.Of(backend, attacker, stimuli.Values);
-                teachers.Add(new StudyTeacherRow(rowName, fitted.Ledger?.TotalEpsilon ?? double.PositiveInfinity, lambda, metrics, auc, summary, stimulusReid));
+                var inhibitorReid = fitted.Identity is { } own && stimuli.Count > 0 ? Reidentification.Of(backend, own, stimuli.Values) : null;
+                teachers.Add(new StudyTeacherRow(rowName, fitted.Ledger?.TotalEpsilon ?? double.PositiveInfinity, lambda, metrics, auc, summary, stimulusReid, inhibitorReid));
+                if (epsilon is null && lambda == 0) noiseReid = Reidentification.Of(backend, attacker, RangeNoise(fitted.Range, options.MaxCount, options.Seed));
                 progress?.Report($"stimuli from {rowName}: {summary.Accepted} in {summary.Seconds:0.0} s ({summary.Reinitialisations} re-initialisations, {summary.GeneratorSteps / (double)Math.Max(1, summary.Accepted):0.0} steps per stimulus), attacker's mean max posterior {stimulusReid.MeanMaxPosterior:P1}");
 
                 clock.Restart();
@@ -89,7 +105,7 @@ public static class StimuliStudy
             }
         }
         double eventShare = windows.Labels.Average();
-        return new StimuliStudyResult(options, train.Count, test.Count, eventShare, realReid, teachers, students,
+        return new StimuliStudyResult(options, train.Count, test.Count, eventShare, realReid, noiseReid!, teachers, students,
             new StudyTimings(simulate, teachersTime, searchTime, studentsTime, total.Elapsed.TotalSeconds));
     }
 }

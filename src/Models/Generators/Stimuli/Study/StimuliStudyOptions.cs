@@ -10,10 +10,16 @@ public sealed record StimuliStudyOptions
     public int WindowsPerSubject { get; init; } = 300;
 
     /// <summary>Numbers of stimuli the students are trained on (the plot's x axis); the largest is searched for.</summary>
-    public IReadOnlyList<int> StimulusCounts { get; init; } = [100, 250, 500, 1000];
+    public IReadOnlyList<int> StimulusCounts { get; init; } = [1000, 8000, 32000, 128000];
 
     /// <summary>λ of identity inhibition for the inhibited run.</summary>
     public double InhibitIdentity { get; init; } = 1.0;
+
+    /// <summary>
+    /// With inhibition, a stimulus is accepted only when the data holder's ID classifier gives no subject
+    /// more than this multiple of chance (<see cref="StimulusSearchOptions.IdentityAcceptance"/>); +∞: no bound.
+    /// </summary>
+    public double IdentityBound { get; init; } = double.PositiveInfinity;
 
     /// <summary>ε of the DP teachers (each a separate fit).</summary>
     public IReadOnlyList<double> Epsilons { get; init; } = [1, 4];
@@ -37,6 +43,7 @@ public sealed record StimuliStudyOptions
         if (WindowsPerSubject < 10) throw new ArgumentException($"windows per subject must be at least 10, got {WindowsPerSubject}");
         if (StimulusCounts.Count == 0 || StimulusCounts.Any(c => c < 1 || c > 1_000_000)) throw new ArgumentException("stimulus counts must be between 1 and 1000000");
         if (!(InhibitIdentity >= 0) || double.IsInfinity(InhibitIdentity)) throw new ArgumentException("the inhibition weight must be finite and >= 0");
+        if (!(IdentityBound >= 1)) throw new ArgumentException($"the identity bound must be at least 1 (chance), got {IdentityBound}");
         if (Epsilons.Any(e => !(e > 0) || double.IsInfinity(e))) throw new ArgumentException("every epsilon must be positive and finite");
         if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"delta must be in (0, 1), got {Delta}");
         if (Lanes < 1) throw new ArgumentException("lanes must be at least 1");

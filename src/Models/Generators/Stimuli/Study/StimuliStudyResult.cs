@@ -8,8 +8,9 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 /// <param name="MembershipAuc">Confidence-attack AUC against the teacher.</param>
 /// <param name="Search">How the stimulus search went.</param>
 /// <param name="StimulusReidentification">The attacker's ID classifier on the stimuli.</param>
+/// <param name="InhibitorReidentification">The data holder's ID classifier (the one the inhibition term reads) on the stimuli; null when none was trained.</param>
 public sealed record StudyTeacherRow(string Name, double Epsilon, double InhibitIdentity, ClassificationMetrics Metrics, double MembershipAuc,
-    StimulusSearchSummary Search, Reidentification StimulusReidentification);
+    StimulusSearchSummary Search, Reidentification StimulusReidentification, Reidentification? InhibitorReidentification);
 
 /// <summary>One student.</summary>
 /// <param name="Teacher">The teacher row's name whose stimuli it learnt from.</param>
@@ -23,12 +24,18 @@ public sealed record StudyStudentRow(string Teacher, ClassifierShape Shape, int 
 public sealed record StudyTimings(double Simulate, double Teachers, double Search, double Students, double Total);
 
 /// <summary>Everything <see cref="StimuliStudy"/> measured.</summary>
+/// <remarks>
+/// <see cref="NoiseReidentification"/> is the attacker on content-free inputs — independent Gaussian noise
+/// around the non-DP generators' centre with their spread, never shown to the teacher — the floor that
+/// the attacker's mean largest posterior on any input from that range reaches without identity in it.
+/// </remarks>
 public sealed record StimuliStudyResult(
     StimuliStudyOptions Options,
     int TrainWindows,
     int TestWindows,
     double EventShare,
     Reidentification RealReidentification,
+    Reidentification NoiseReidentification,
     IReadOnlyList<StudyTeacherRow> Teachers,
     IReadOnlyList<StudyStudentRow> Students,
     StudyTimings Timings)
