@@ -78,6 +78,10 @@ public sealed record DpSgdOptions
     /// </summary>
     public double CapacitySigmas { get; init; } = 6;
 
-    /// <summary>Steps between progress reports (each report computes ε so far); 0 picks about 100 reports per run.</summary>
+    /// <summary>
+    /// Steps between progress reports; 0 picks about ten reports per run. Each report prices ε so far
+    /// with the PLD accountant (a fit's composed ε costs another), which at every step of a short run
+    /// took longer than the steps themselves.
+    /// </summary>
     public long ProgressInterval { get; init; }
 }
