@@ -31,8 +31,8 @@ timed() { # timed LABEL command...: runs it, prints LABEL wall seconds, CPU seco
 for s in "${seeds[@]}"; do
   m="$out/adult-$tag-$s.dpsynth"; syn="$out/adult-$tag-$s.csv"
   timed "seed $s fit:" "$dpsynth" fit "$data/adult_train.csv" "${schema_args[@]}" "${extra[@]}" \
-    --epsilon 1 --delta 1e-5 --seed "$s" -o "$m" 2>&1 | grep -v "^fit: step"
-  timed "seed $s sample:" "$dpsynth" sample "$m" --seed "$s" -o "$syn" 2>&1
+    --epsilon 1 --delta 1e-5 --seed "$s" --force -o "$m" 2>&1 | grep -v "^fit: step"
+  timed "seed $s sample:" "$dpsynth" sample "$m" --seed "$s" --force -o "$syn" 2>&1
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \
     --schema "$here/adult.schema.json" --json > "$out/adult-$tag-$s.json"
   "$dpsynth" evaluate --real "$data/adult_train.csv" --synthetic "$syn" --test "$data/adult_test.csv" --label income \

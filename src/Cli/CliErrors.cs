@@ -1,4 +1,5 @@
 using DpSynth.Kernels;
+using DpSynth.Models.Generators;
 using DpSynth.Models.ModelFiles;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Twins;
@@ -40,7 +41,7 @@ internal static class CliErrors
     // met, a file that is missing or unreadable, a full disk, a GPU that is not there.
     private static bool IsInputError(Exception e) => e is CliInputException or ArgumentException
         or TableFormatException or ModelFileException or PrivacyBudgetExceededException or DeviceUnavailableException
-        or FormulaException or GlmFitException or IOException or UnauthorizedAccessException;
+        or FormulaException or GlmFitException or IOException or UnauthorizedAccessException or FitTooLargeException;
 
     // ArgumentException appends " (Parameter 'name')": a .NET detail, not the user's.
     private static string Message(Exception e)

@@ -41,9 +41,11 @@ internal static class CommandLine
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(FitCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(ReleaseTwinsCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TwinsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(StimuliCommand.Create());
         root.Options.Add(VerboseErrors);
         OutputGuard.AddForceOptions(root);
         return root;

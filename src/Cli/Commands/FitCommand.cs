@@ -125,13 +125,27 @@ internal static class FitCommand
         catch (IOException e) { throw new CliInputException(e.Message, e); }
     }
 
-    /// <summary>Training progress as plain lines on stderr, reported synchronously from the training loop.</summary>
-    internal sealed class LineProgress(TextWriter error) : IProgress<TrainingProgress>
+    /// <summary>
+    /// Training progress as plain lines on stderr, reported synchronously from the training loop.
+    /// Preprocessing stages are shown once the fit has run for <paramref name="quietFor"/>: a wide
+    /// table shows that it is moving, while a quick refusal of bad input stays a single line.
+    /// </summary>
+    internal sealed class LineProgress(TextWriter error, TimeSpan? quietFor = null) : IProgress<TrainingProgress>
     {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        // Five seconds, not one: on a loaded two-core machine a refusal can take a second or two to arrive.
+        private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(5);
         private int _lastDecile = -1;
 
         public void Report(TrainingProgress p)
         {
+            if (p.Stage is not null)
+            {
+                if (_clock.Elapsed < _quietFor) return;
+                string count = p.TotalSteps > 0 ? $" {p.Step}/{p.TotalSteps}" : "";
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage}{count}  epsilon {p.Epsilon:0.###}"));
+                return;
+            }
             // About ten lines per run, whatever the step count.
             int decile = (int)(10 * p.Step / Math.Max(1, p.TotalSteps));
             if (decile == _lastDecile && p.Step != p.TotalSteps) return;

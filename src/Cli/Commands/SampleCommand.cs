@@ -67,7 +67,7 @@ internal static class SampleCommand
         return command;
     }
 
-    private static (int Index, int Count) ParseShard(string? text)
+    internal static (int Index, int Count) ParseShard(string? text)
     {
         if (text is null) return (0, 1);
         var parts = text.Split('/');

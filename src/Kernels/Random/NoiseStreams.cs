@@ -50,6 +50,32 @@ public static class NoiseStreams
     /// <summary>DPVI's synthetic rows; copy c uses <c>+ c</c> (indexed).</summary>
     public const ulong DpviRows = 0x4450564952000000UL; // "DPVIR"
 
+    /// <summary>The Lipschitz VAE's latent noise during training (not the release mechanism's).</summary>
+    public const ulong LvaeTrainingLatent = 0x4C56414554524E00UL; // "LVAETRN"
+
+    /// <summary>The Lipschitz VAE's prior draws z ~ N(0, I) (prior mode).</summary>
+    public const ulong LvaePrior = 0x4C56414550524900UL; // "LVAEPRI"
+
+    /// <summary>The Lipschitz VAE's release noise σ·ξ of twins mode: the Gaussian mechanism itself.</summary>
+    public const ulong LvaeRelease = 0x4C56414552454C00UL; // "LVAEREL"
+
+    /// <summary>The Lipschitz VAE's post-processing draws of twins mode (posterior of μ given the released z).</summary>
+    public const ulong LvaePosterior = 0x4C56414550535400UL; // "LVAEPST"
+
+    /// <summary>Uniforms drawing the Lipschitz VAE's categories from the decoder's softmax.</summary>
+    public const ulong LvaeCategory = 0x4C56414543415400UL; // "LVAECAT"
+
+    /// <summary>The Lipschitz VAE decoder's Gaussian noise on numeric values at sampling.</summary>
+    public const ulong LvaeDecoder = 0x4C56414544454300UL; // "LVAEDEC"
+
+    /// <summary>The certificate checker's empirical privacy-loss draws (never used for output rows).</summary>
+    public const ulong LvaeCertificate = 0x4C56414543455200UL; // "LVAECER"
+    /// <summary>Stimuli search: each stimulus's class, threshold and latent z.</summary>
+    public const ulong StimulusDraws = 0x5354494D44524157UL; // "STIMDRAW"
+
+    /// <summary>Stimuli search: the generators' (re-)initial weights.</summary>
+    public const ulong StimulusGeneratorInit = 0x5354494D494E4954UL; // "STIMINIT"
+
     // Salts XOR-ed into a user seed for the seeded sources of DP statistics (with no seed they use the OS CSPRNG).
 
     /// <summary>The encoder's DP bounds, quantiles and category discovery (the seed itself).</summary>
@@ -76,6 +102,15 @@ public static class NoiseStreams
         (nameof(DpviInit), DpviInit, false),
         (nameof(DpviPosterior), DpviPosterior, false),
         (nameof(DpviRows), DpviRows, true),
+        (nameof(LvaeTrainingLatent), LvaeTrainingLatent, false),
+        (nameof(LvaePrior), LvaePrior, false),
+        (nameof(LvaeRelease), LvaeRelease, false),
+        (nameof(LvaePosterior), LvaePosterior, false),
+        (nameof(LvaeCategory), LvaeCategory, false),
+        (nameof(LvaeDecoder), LvaeDecoder, false),
+        (nameof(LvaeCertificate), LvaeCertificate, false),
+        (nameof(StimulusDraws), StimulusDraws, false),
+        (nameof(StimulusGeneratorInit), StimulusGeneratorInit, false),
     ];
 
     /// <summary>The seed salts of the table, with their names.</summary>

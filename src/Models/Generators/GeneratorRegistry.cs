@@ -1,5 +1,6 @@
 using DpSynth.Models.Generators.Dpvi;
 using DpSynth.Models.Generators.DpWgan;
+using DpSynth.Models.Generators.LipschitzVae;
 using DpSynth.Models.Generators.TableDiffusion;
 using DpSynth.Models.ModelFiles;
 
@@ -25,6 +26,7 @@ public static class GeneratorRegistry
         new TableDiffusionGenerator(),
         new DpviGenerator(),
         new DpWganGenerator(),
+        new LipschitzVaeGenerator(),
     ];
 
     /// <summary>The kinds, comma-separated (for help texts and refusals).</summary>

@@ -45,8 +45,15 @@ public sealed class LayerBuilder
         return t;
     }
 
+    /// <summary>Floats per batch row allocated through <see cref="AllocateRows"/> so far (the part of the workspace that grows with the batch).</summary>
+    public long WorkspaceFloatsPerRow { get; private set; }
+
     /// <summary>A batch-sized workspace: <see cref="MaxRows"/> × cols.</summary>
-    public Tensor AllocateRows(int cols) => Allocate(MaxRows, cols);
+    public Tensor AllocateRows(int cols)
+    {
+        WorkspaceFloatsPerRow += cols;
+        return Allocate(MaxRows, cols);
+    }
 
     /// <summary>One rows × cols scratch tensor per worker.</summary>
     public Tensor[] AllocatePerWorker(int rows, int cols)

@@ -45,14 +45,24 @@ public sealed class Network : IDisposable
     /// from a file can be checked against the hyper-parameters before a network of that size exists.
     /// Null when the length does not fit a parameter vector. The layers are spent (a layer is built once).
     /// </summary>
-    public static long? DeclaredParameterLength(IComputeBackend backend, IEnumerable<Layer> layers)
+    public static long? DeclaredParameterLength(IComputeBackend backend, IEnumerable<Layer> layers) =>
+        DeclaredFootprint(backend, layers)?.ParameterLength;
+
+    /// <summary>
+    /// What a network of <paramref name="layers"/> would hold — its parameter vector's length and its
+    /// workspace floats per batch row and besides — found by building it for one row and one worker
+    /// without allocating the parameters, so that its memory can be estimated before it exists. Null
+    /// when the parameters do not fit a parameter vector. The layers are spent (a layer is built once).
+    /// </summary>
+    public static NetworkFootprint? DeclaredFootprint(IComputeBackend backend, IEnumerable<Layer> layers)
     {
         var owned = new List<TensorStorage>();
         using var parameters = new ParameterSet();
         try
         {
-            new Sequential(layers).Build(new LayerBuilder(backend, parameters, 1, 1, owned), "");
-            return parameters.Length;
+            var builder = new LayerBuilder(backend, parameters, 1, 1, owned);
+            new Sequential(layers).Build(builder, "");
+            return new NetworkFootprint(parameters.Length, builder.WorkspaceFloatsPerRow, builder.WorkspaceFloats - builder.WorkspaceFloatsPerRow);
         }
         catch (OverflowException) { return null; }
         finally
@@ -143,3 +153,9 @@ public sealed class Network : IDisposable
         Parameters.Dispose();
     }
 }
+
+/// <summary>The sizes a network declares, before it is built for real (see <see cref="Network.DeclaredFootprint"/>).</summary>
+/// <param name="ParameterLength">Floats of the flat parameter vector (alignment gaps included).</param>
+/// <param name="WorkspaceFloatsPerRow">Workspace floats per batch row (activations, their gradients).</param>
+/// <param name="OtherWorkspaceFloats">Workspace floats that do not grow with the batch, for one worker.</param>
+public sealed record NetworkFootprint(long ParameterLength, long WorkspaceFloatsPerRow, long OtherWorkspaceFloats);

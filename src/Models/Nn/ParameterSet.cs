@@ -16,6 +16,9 @@ public sealed class ParameterSet : IDisposable
     /// <summary>The parameters in declaration order.</summary>
     public IReadOnlyList<Parameter> Items => _parameters;
 
+    /// <summary>Most floats the flat vector may hold (the largest multiple of the alignment an int indexes).</summary>
+    public const int MaxLength = int.MaxValue / Alignment * Alignment;
+
     /// <summary>Length of the flat vector including alignment gaps.</summary>
     public int Length { get; private set; }
 
@@ -30,9 +33,14 @@ public sealed class ParameterSet : IDisposable
     {
         if (_values is not null) throw new InvalidOperationException("Cannot add parameters after allocation.");
         if (rows <= 0 || cols <= 0) throw new ArgumentOutOfRangeException(nameof(rows), $"Parameter {name} has shape {rows}×{cols}.");
+        // In long, so that a matrix or a network too large for one flat float vector is refused
+        // here instead of wrapping around to a small (or negative) length.
+        long padded = ((long)rows * cols + Alignment - 1) / Alignment * Alignment;
+        if (Length + padded > MaxLength)
+            throw new OverflowException($"Parameter {name} ({rows}×{cols}) takes the network past {MaxLength} parameters, the most one flat vector holds.");
         var p = new Parameter(name, rows, cols, Length);
         _parameters.Add(p);
-        Length = checked(Length + (p.Length + Alignment - 1) / Alignment * Alignment);
+        Length += (int)padded;
         return p;
     }
 

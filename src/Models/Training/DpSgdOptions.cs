@@ -79,6 +79,14 @@ public sealed record DpSgdOptions
     public double CapacitySigmas { get; init; } = 6;
 
     /// <summary>
+    /// Most examples whose rows the batch buffers hold at once (null: as many as
+    /// <see cref="CapacitySigmas"/> gives). A wide model caps it so that its activations stay within
+    /// memory: a larger Poisson batch is then processed in several chunks, each clipped per example
+    /// as usual, so the gradient sum — and the privacy guarantee — is the same.
+    /// </summary>
+    public int? MaxChunkExamples { get; init; }
+
+    /// <summary>
     /// Steps between progress reports; 0 picks about ten reports per run. Each report prices ε so far
     /// with the PLD accountant (a fit's composed ε costs another), which at every step of a short run
     /// took longer than the steps themselves.

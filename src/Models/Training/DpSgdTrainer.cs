@@ -48,7 +48,7 @@ public sealed class DpSgdTrainer : IDisposable
         _optimizer = optimizer;
         _key = Plan.Key;
         int initSeed = Plan.InitSeed;
-        int capacity = PoissonSampler.Capacity(data.Records, SampleRate, options.CapacitySigmas);
+        int capacity = ChunkCapacity(data.Records, PoissonSampler.Capacity(data.Records, SampleRate, options.CapacitySigmas), options.MaxChunkExamples);
         Network = new Network(backend, layers, capacity * data.RowsPerRecord, options.Workers, initSeed);
         if (Network.InputWidth != data.InputWidth)
             throw new ArgumentException($"The network expects {Network.InputWidth} input columns but the data has {data.InputWidth}.");
@@ -57,6 +57,21 @@ public sealed class DpSgdTrainer : IDisposable
         optimizer.Bind(Network.Parameters);
         _step = new TrainingStep(Network, loss, data.RowsPerRecord, _mode == GradientMode.Materialized ? options.MaterializedChunk : 0);
         _sampler = Plan.CreateSampler();
+    }
+
+    /// <summary>Chunks a step may take: each chunk's dropout masks are tagged step·1024 + chunk.</summary>
+    private const int MaxChunksPerStep = 1024;
+
+    /// <summary>
+    /// Examples the buffers hold: the Poisson capacity, capped at <paramref name="maxChunk"/> but never
+    /// so low that a batch (at most every record) would need more than <see cref="MaxChunksPerStep"/> chunks.
+    /// </summary>
+    private static int ChunkCapacity(int records, int poissonCapacity, int? maxChunk)
+    {
+        if (maxChunk is not int cap) return poissonCapacity;
+        if (cap < 1) throw new ArgumentOutOfRangeException(nameof(maxChunk), $"MaxChunkExamples must be positive, got {cap}.");
+        int fewest = (records + MaxChunksPerStep - 1) / MaxChunksPerStep;
+        return Math.Min(poissonCapacity, Math.Max(cap, fewest));
     }
 
     /// <summary>The run's settings.</summary>
@@ -119,7 +134,7 @@ public sealed class DpSgdTrainer : IDisposable
             for (int first = 0, chunk = 0; first < batch.Length; first += _step.MaxExamples, chunk++)
             {
                 var records = batch.Slice(first, Math.Min(_step.MaxExamples, batch.Length - first));
-                lossSum += _step.Accumulate(_data, records, Step, _mode, clip, Step * 1024 + chunk);
+                lossSum += _step.Accumulate(_data, records, Step, _mode, clip, Step * MaxChunksPerStep + chunk);
             }
             publicTerm?.Accumulate(_step, Step, Plan);
             _step.Apply(_optimizer, scale, noiseStd, _key, DpSgdPlan.NoiseOffset(Step, noisePerStep));

@@ -8,7 +8,14 @@ namespace DpSynth.Models.Training;
 /// <param name="BatchSize">Examples in the last step's Poisson batch; −1 in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</param>
 /// <param name="Loss">Mean row loss of the last step; NaN in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/> (it is not a private statistic).</param>
 /// <param name="Epsilon">ε spent by the steps completed so far (+∞ for non-private runs).</param>
-public readonly record struct TrainingProgress(long Step, long TotalSteps, int BatchSize, double Loss, double Epsilon);
+public readonly record struct TrainingProgress(long Step, long TotalSteps, int BatchSize, double Loss, double Epsilon)
+{
+    /// <summary>
+    /// Null for a training step; for a preprocessing report, what is being done (e.g. "encoding: column"),
+    /// with <see cref="Step"/> of <see cref="TotalSteps"/> units done and <see cref="Epsilon"/> the ledger's ε so far.
+    /// </summary>
+    public string? Stage { get; init; }
+}
 
 /// <summary>
 /// How a run met the privacy contract — written into model files: mechanism, parameters,

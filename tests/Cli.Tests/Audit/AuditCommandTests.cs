@@ -14,9 +14,10 @@ public class AuditCommandTests
         var report = JsonDocument.Parse(output).RootElement;
         Assert.True(report.GetProperty("passed").GetBoolean());
         var rows = report.GetProperty("rows").EnumerateArray().ToArray();
-        Assert.Equal(9, rows.Length);
+        Assert.Equal(10, rows.Length);
         var mechanisms = rows.Select(r => r.GetProperty("mechanism").GetString()).ToArray();
         Assert.Contains("discrete gaussian sampler", mechanisms);
+        Assert.Contains("dp row count", mechanisms);
         Assert.Contains("quantile (exponential mechanism)", mechanisms);
         var cuda = rows.Single(r => r.GetProperty("setting").GetString() == "cuda");
         if (Kernels.BackendFactory.CudaDeviceCount() == 0) Assert.Contains("no CUDA device", cuda.GetProperty("skipped").GetString());

@@ -151,6 +151,25 @@ public class DpSgdTrainerTests
     }
 
     [Fact]
+    public void ACappedChunkGivesTheSameStepsWithSmallerBuffers()
+    {
+        using var backend = new SimdBackend();
+        float[] Run(int? chunk, out int capacity)
+        {
+            using var t = new DpSgdTrainer(backend, Model(), Data(3), new MeanSquaredError(), new AdamOptimizer(1e-2f),
+                PrivateOptions with { MaxChunkExamples = chunk, Workers = 1, Steps = 5 });
+            capacity = t.Network.MaxRows;
+            t.Train();
+            return Weights(t);
+        }
+        var whole = Run(null, out int wholeRows);
+        var chunked = Run(7, out int chunkRows);
+        Assert.Equal(7 * 3, chunkRows); // 7 examples of 3 rows: a batch of ~40 runs in ~6 chunks
+        Assert.True(wholeRows > chunkRows);
+        PerExampleGradientTests.AssertVectorClose(whole.Select(v => (double)v).ToArray(), chunked, "chunks of 7 examples");
+    }
+
+    [Fact]
     public void CheckpointFromOtherSettingsIsRefused()
     {
         using var backend = new SimdBackend();

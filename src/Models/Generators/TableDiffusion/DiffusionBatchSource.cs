@@ -1,4 +1,7 @@
+using System.Buffers;
+using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
+using DpSynth.Models.Tabular;
 using DpSynth.Models.Training;
 
 namespace DpSynth.Models.Generators.TableDiffusion;
@@ -14,7 +17,7 @@ public sealed class DiffusionBatchSource : IBatchSource
     /// <summary>Stream id of the forward-process noise, apart from the trainer's and the sampler's streams.</summary>
     public const ulong ForwardNoiseStream = NoiseStreams.DiffusionForwardNoise;
 
-    private readonly float[] _rows;
+    private readonly IEncodedRows _rows;
     private readonly float[] _signal, _scales;
     private readonly NoiseKey _key;
     private readonly bool[]? _startColumns;
@@ -52,11 +55,18 @@ public sealed class DiffusionBatchSource : IBatchSource
     /// </param>
     public DiffusionBatchSource(float[] encoded, int records, int width, float[] signal, float[] noise, NoiseKey key, bool[]? startColumns, bool stepInput,
         int levelsPerRecord = 0)
+        : this(Dense(encoded, records, width), signal, noise, key, startColumns, stepInput, levelsPerRecord)
     {
+    }
+
+    /// <summary>Wraps encoded rows of any storage (a wide table's are compact, see <see cref="CompactEncodedTable"/>); the other parameters as above.</summary>
+    public DiffusionBatchSource(IEncodedRows encoded, float[] signal, float[] noise, NoiseKey key, bool[]? startColumns, bool stepInput,
+        int levelsPerRecord = 0)
+    {
+        int records = encoded.Rows, width = encoded.Width;
         if (levelsPerRecord < 0 || levelsPerRecord > noise.Length)
             throw new ArgumentException($"Levels per record must be in 0..{noise.Length}, got {levelsPerRecord}.");
-        if (records < 1 || width < 1 || encoded.Length != (long)records * width)
-            throw new ArgumentException($"Encoded data holds {encoded.Length} floats, not {records} records × {width} columns.");
+        if (records < 1 || width < 1) throw new ArgumentException($"Diffusion needs at least one record and one column, got {records} × {width}.");
         if (startColumns is not null && startColumns.Length != width) throw new ArgumentException($"The x₀ mask has {startColumns.Length} columns, not {width}.");
         if (noise.Length < 1 || signal.Length != noise.Length) throw new ArgumentException("Diffusion needs at least one noise level and one signal coefficient per level.");
         _rows = encoded;
@@ -89,14 +99,26 @@ public sealed class DiffusionBatchSource : IBatchSource
     /// <inheritdoc />
     public void Fill(ReadOnlySpan<int> records, Span<float> inputs, Span<float> targets, long step)
     {
-        int w = TargetWidth, iw = InputWidth, all = _scales.Length, levels = _levelsPerRecord, block = w * levels;
-        var mask = _startColumns;
+        int w = TargetWidth, all = _scales.Length;
         Span<int> chosen = stackalloc int[all];
         Span<float> u = stackalloc float[all];
+        // Workers fill disjoint records concurrently: each call rebuilds its rows in its own buffer.
+        var buffer = ArrayPool<float>.Shared.Rent(w);
+        try
+        {
+            FillRecords(records, inputs, targets, step, buffer.AsSpan(0, w), chosen, u);
+        }
+        finally { ArrayPool<float>.Shared.Return(buffer); }
+    }
+
+    private void FillRecords(ReadOnlySpan<int> records, Span<float> inputs, Span<float> targets, long step, Span<float> x0, Span<int> chosen, Span<float> u)
+    {
+        int w = TargetWidth, iw = InputWidth, levels = _levelsPerRecord, block = w * levels;
+        var mask = _startColumns;
         for (int i = 0; i < records.Length; i++)
         {
             int r = records[i];
-            var x0 = _rows.AsSpan(r * w, w);
+            _rows.CopyRow(r, x0);
             var target = targets.Slice(i * block, block);
             var noise = target;
             ulong record = (ulong)step * (ulong)Records + (ulong)r;
@@ -120,6 +142,13 @@ public sealed class DiffusionBatchSource : IBatchSource
                 for (int j = 0; j < w; j++) xi[j] = mask[j] ? x0[j] : xi[j] - s * row[j];
             }
         }
+    }
+
+    private static EncodedTable Dense(float[] encoded, int records, int width)
+    {
+        if (records < 1 || width < 1 || encoded.Length != (long)records * width)
+            throw new ArgumentException($"Encoded data holds {encoded.Length} floats, not {records} records × {width} columns.");
+        return new EncodedTable(encoded, records, width, new ColumnSpans([]), []);
     }
 
     /// <summary>

@@ -41,7 +41,9 @@ internal sealed class ReverseProcess : IDisposable
         // One denoiser per core, each running whole rows through every level: rows are independent,
         // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
         // small to split, so it holds a full batch; the others hold their share.
-        int count = Math.Max(1, Math.Min(RowPartition.DefaultWorkers, capacity));
+        // Each denoiser holds the weights: a wide model gets as many as 256 MB of copies allow.
+        int byWeights = (int)Math.Clamp((256L << 20) / (4L * Math.Max(1, model.Parameters.Length)), 1, int.MaxValue);
+        int count = Math.Max(1, Math.Min(Math.Min(RowPartition.DefaultWorkers, byWeights), capacity));
         _workers = new Worker[count];
         try
         {
@@ -151,8 +153,14 @@ internal sealed class ReverseProcess : IDisposable
     /// </summary>
     public float[] CalibrationWeights(NoiseKey key, ReadOnlySpan<float> marginals)
     {
-        int n = Math.Min(_capacity, TableDiffusionSampler.CalibrationRows), w = _width;
-        var probabilities = Run(key, 0, n).ToArray();
+        int n = TableDiffusionSampler.CalibrationRowsFor(_width), w = _width;
+        // In batches of the buffers' capacity: a wide model's buffers hold fewer rows than the run.
+        var probabilities = new float[n * w];
+        for (int start = 0; start < n; start += _capacity)
+        {
+            int count = Math.Min(_capacity, n - start);
+            Run(key, start, count).CopyTo(probabilities.AsSpan(start * w));
+        }
         var weights = new float[w];
         Array.Fill(weights, 1f);
         var adjusted = new float[probabilities.Length];

@@ -35,16 +35,18 @@ public static class SpanMarginals
     /// <param name="sigma">Noise standard deviation per count.</param>
     /// <param name="random">Randomness of the mechanism.</param>
     /// <param name="ledger">The ledger to spend on.</param>
-    public static float[] Release(EncodedTable encoded, double sigma, IRandomSource random, PrivacyLedger ledger)
+    public static float[] Release(IEncodedRows encoded, double sigma, IRandomSource random, PrivacyLedger ledger)
     {
         var spans = encoded.SoftmaxSpans;
         int w = encoded.Width;
         var slots = SpanSlots(spans);
         var counts = new double[slots.Length];
-        var data = encoded.Data;
+        var row = new float[w];
         for (int r = 0; r < encoded.Rows; r++)
-            for (int k = 0; k < slots.Length; k++)
-                counts[k] += data[r * w + slots[k]];
+        {
+            encoded.CopyRow(r, row);
+            for (int k = 0; k < slots.Length; k++) counts[k] += row[slots[k]];
+        }
         var noisy = AnalyticGaussianMechanism.Release(counts, sigma, Math.Sqrt(spans.Count), random, ledger, "one-way marginals of the encoded spans");
         var probabilities = new float[w];
         for (int k = 0; k < slots.Length; k++) probabilities[slots[k]] = (float)(noisy[k] < sigma ? 0 : noisy[k]);

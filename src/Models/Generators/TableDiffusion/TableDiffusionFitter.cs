@@ -20,6 +20,9 @@ public sealed record TableDiffusionFitRequest : EncodedFitRequest
     /// <summary>Hyper-parameters (the paper preset by default).</summary>
     public TableDiffusionOptions Options { get; init; } = TableDiffusionOptions.Paper;
 
+    /// <summary>Memory the fit may use (null: what the runtime reports for this machine); a fit estimated to need more is refused before it allocates.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
     /// <summary>Checks the budget and the hyper-parameters; throws <see cref="ArgumentException"/> naming the bad value.</summary>
     public override void Validate()
     {
@@ -59,8 +62,13 @@ public static class TableDiffusionFitter
         var options = request.Options;
         if (table.RowCount < 2) throw new ArgumentException($"{table.Source}: TableDiffusion needs at least 2 rows");
         // The plan's first stage is the row count (DP, or declared public), then preprocessing: q and the steps come from the count.
-        var (plan, fittedSchema, encoder, encoded) = PrivateEncoding.Fit(table, schema, options.NumericEncoding, request, options.MarginalsShare);
+        // Without a schema, inference re-reads the table typed: everything after uses that table.
+        (var plan, table, var fittedSchema, var encoder) = PrivateEncoding.FitEncoder(table, schema, options.NumericEncoding, request, options.MarginalsShare, progress);
         var ledger = plan.Ledger;
+        // Before anything large is allocated: refuse a fit that cannot fit, and size the batch chunks.
+        var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
+        var memory = Memory(table, encoder, request, plan.RowCount.Rows, q);
+        var encoded = CompactEncodedTable.Encode(encoder, table, PreprocessingProgress.For(progress, "encoding: column", encoder.Columns.Count, ledger), cancellation);
 
         float[]? marginals = null;
         if (plan.MarginalsEpsilon > 0 && encoder.SoftmaxSpans.Count > 0)
@@ -73,7 +81,7 @@ public static class TableDiffusionFitter
 
         var (signal, noise) = options.ForwardCoefficients();
         var noiseKey = request.Seed is ulong k ? NoiseKey.FromSeed(k) : NoiseKey.CreateSecure();
-        var data = new DiffusionBatchSource(encoded.Data, encoded.Rows, encoded.Width, signal, noise, noiseKey,
+        var data = new DiffusionBatchSource(encoded, signal, noise, noiseKey,
             options.Target == DiffusionTarget.Start ? SpanMask(encoded.Width, encoder.SoftmaxSpans) : null, options.StepInput, options.LevelsPerRecord);
 
         // Mixed heads: MSE on the numeric columns' noise, cross-entropy on the spans' x₀ (public layout only).
@@ -86,10 +94,11 @@ public static class TableDiffusionFitter
             loss = new MixedSpanLoss(w, encoder.SoftmaxSpans);
         }
 
-        var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
+        // Pricing each candidate σ composes every stage so far: with a stage per wide table's column this takes a while.
+        progress?.Report(new TrainingProgress(0, 0, -1, double.NaN, preprocessingSpent) { Stage = $"calibrating the noise against {ledger.Stages.Count} ledger stages" });
         double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
         var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
-        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows);
+        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
@@ -124,7 +133,7 @@ public static class TableDiffusionFitter
 
     /// <summary>A trainer for the plan's q, steps and σ (calibrated against the ledger by the plan).</summary>
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords)
+        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords, TableDiffusionMemory memory)
     {
         var o = request.Options;
         return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
@@ -139,6 +148,21 @@ public static class TableDiffusionFitter
                 Delta = request.Delta,
                 Seed = request.Seed,
                 Accountant = AccountantKind.Pld,
+                MaxChunkExamples = memory.ChunkExamples,
+                Workers = memory.Workers,
             }, ledger) { Faults = request.Faults };
+    }
+
+    /// <summary>
+    /// The fit's memory estimate, from public sizes only (the encoder's layout and the public row
+    /// count); refuses a fit that needs more than the request's limit or the machine's memory.
+    /// </summary>
+    private static TableDiffusionMemory Memory(Table table, TableEncoder encoder, TableDiffusionFitRequest request, long publicRows, double sampleRate)
+    {
+        int rows = (int)Math.Clamp(publicRows, 1, int.MaxValue);
+        var memory = TableDiffusionMemory.Estimate(table, encoder, request.Options, publicRows,
+            PoissonSampler.Capacity(rows, sampleRate), RowPartition.DefaultWorkers);
+        memory.EnsureFits(request.MemoryLimitBytes ?? TableDiffusionMemory.AvailableBytes(), table.Source);
+        return memory;
     }
 }

@@ -76,12 +76,19 @@ public sealed class TableDiffusionModel : FittedModel
     /// <summary>
     /// The denoiser: residual-concat blocks (Linear → LayerNorm → ReLU, concatenated with their
     /// input) and a linear head back to the encoded width, predicting the noise ξ (or x₀) from x_t
-    /// (and the one-hot step, when the options ask for it).
+    /// (and the one-hot step, when the options ask for it). A wide input is first projected to
+    /// <see cref="TableDiffusionOptions.ProjectionWidth"/> features, so that the blocks and the head
+    /// read that many instead of the whole row (see <see cref="TableDiffusionOptions.Projects"/>).
     /// </summary>
     public static Layer[] Denoiser(int width, TableDiffusionOptions options)
     {
         var layers = new List<Layer>();
         int inputs = options.InputWidth(width);
+        if (options.Projects(width))
+        {
+            layers.Add(new Linear(inputs, options.ProjectionWidth));
+            inputs = options.ProjectionWidth;
+        }
         foreach (int h in options.Hidden)
         {
             layers.Add(new ResidualConcat(inputs, h));
@@ -144,5 +151,13 @@ public sealed class TableDiffusionModel : FittedModel
     /// Memory is constant in the row count: each batch is yielded and then dropped.
     /// </summary>
     public override IEnumerable<Table> Sample(SampleRequest request, IComputeBackend? backend, int batchRows = 2048) =>
-        TableDiffusionSampler.Sample(this, backend ?? throw new ArgumentNullException(nameof(backend), "TableDiffusion samples on a compute backend"), request, batchRows);
+        TableDiffusionSampler.Sample(this, backend ?? throw new ArgumentNullException(nameof(backend), "TableDiffusion samples on a compute backend"), request,
+            Math.Min(batchRows, WideBatchRows(Encoder.Width)));
+
+    /// <summary>
+    /// Rows per sampling batch that keep a wide table's buffers (the denoiser's workspaces on each
+    /// worker and the host copies, about 64 floats per encoded column and row) within 256 MB; narrow
+    /// tables get more than the default 2,048.
+    /// </summary>
+    internal static int WideBatchRows(int width) => (int)Math.Clamp((256L << 20) / (64L * 4 * width), 16, int.MaxValue);
 }

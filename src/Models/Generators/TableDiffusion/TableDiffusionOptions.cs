@@ -116,6 +116,21 @@ public sealed record TableDiffusionOptions
     /// <summary>Widest residual-concat block a denoiser may have.</summary>
     public const int MaxHiddenWidth = 8192;
 
+    /// <summary>
+    /// Width of the linear projection a wide table's denoiser starts with (0: never project). Every
+    /// residual-concat block passes its input through, so without it the head reads the whole encoded
+    /// row and has (width + Σ hidden) × width weights, quadratic in the columns; with it the head reads
+    /// this many features plus the blocks' and the network grows linearly. Only denoisers whose input
+    /// is wider than <see cref="ProjectAbove"/> project, so narrow tables keep the published architecture.
+    /// </summary>
+    public int ProjectionWidth { get; init; } = 256;
+
+    /// <summary>Input width (encoded row plus step one-hot) above which the denoiser projects: twice <see cref="ProjectionWidth"/>.</summary>
+    public int ProjectAbove => 2 * ProjectionWidth;
+
+    /// <summary>Whether the denoiser for an encoded width starts with the projection.</summary>
+    public bool Projects(int encodedWidth) => ProjectionWidth > 0 && InputWidth(encodedWidth) > ProjectAbove;
+
     /// <summary>Widths of the residual-concat blocks.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = [128, 128];
 
@@ -159,6 +174,7 @@ public sealed record TableDiffusionOptions
         // Sane limits, so that hyper-parameters read from a file cannot ask for an absurd network.
         if (Hidden.Count > MaxHiddenLayers || Hidden.Any(h => h > MaxHiddenWidth))
             throw new ArgumentException($"TableDiffusion takes at most {MaxHiddenLayers} hidden blocks of at most {MaxHiddenWidth} units, got [{string.Join(", ", Hidden)}]");
+        if (ProjectionWidth < 0 || ProjectionWidth > MaxHiddenWidth) throw new ArgumentException($"the projection width must be in 0..{MaxHiddenWidth}, got {ProjectionWidth}");
         if (DiffusionSteps < 1 || DiffusionSteps > 1000) throw new ArgumentException($"diffusion steps must be in 1..1000, got {DiffusionSteps}");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException("Adam betas must be in [0, 1)");
@@ -186,6 +202,7 @@ public sealed record TableDiffusionOptions
     {
         ["preset"] = Preset,
         ["hidden"] = new JsonArray(Hidden.Select(h => (JsonNode)h).ToArray()),
+        ["projection_width"] = ProjectionWidth,
         ["diffusion_steps"] = DiffusionSteps,
         ["learning_rate"] = LearningRate,
         ["beta1"] = Beta1,
@@ -243,6 +260,8 @@ public sealed record TableDiffusionOptions
                 MarginalsShare = o["marginals_share"]?.GetValue<double>() ?? 0,
                 LevelsPerRecord = o["levels_per_record"]?.GetValue<int>() ?? 0,
                 SamplingSteps = o["sampling_steps"]?.GetValue<int>() ?? 0,
+                // Files written before wide tables were projected hold denoisers without the projection.
+                ProjectionWidth = o["projection_width"]?.GetValue<int>() ?? 0,
                 NumericEncoding = (o["numeric_encoding"]?.GetValue<string>() ?? "quantile-normal") switch
                 {
                     "quantile-normal" => NumericTransform.QuantileNormal,

@@ -80,7 +80,8 @@ public static class TableDiffusionSampler
         long first = request.FirstRow, end = request.EndRow;
         int capacity = (int)Math.Max(1, Math.Min(batchRows, end - first));
         var key = request.Seed is ulong seed ? NoiseKey.FromSeed(seed, SamplingStream) : NoiseKey.CreateSecure(SamplingStream);
-        using var reverse = new ReverseProcess(model, backend, Math.Max(capacity, model.SpanMarginals is null ? 0 : CalibrationRows));
+        int calibration = model.SpanMarginals is null ? 0 : Math.Min(CalibrationRowsFor(w), TableDiffusionModel.WideBatchRows(w));
+        using var reverse = new ReverseProcess(model, backend, Math.Max(capacity, calibration));
         var weights = model.SpanMarginals is { } marginals ? reverse.CalibrationWeights(key.WithStream(CalibrationStream), marginals) : null;
         for (long start = first; start < end; start += capacity)
         {
@@ -112,6 +113,12 @@ public static class TableDiffusionSampler
 
     /// <summary>Rows of the calibration run that matches sampled marginals to the model's DP marginals.</summary>
     internal const int CalibrationRows = 2048;
+
+    /// <summary>
+    /// Rows of the calibration run for an encoded width: <see cref="CalibrationRows"/>, fewer for a
+    /// wide model, whose run keeps two copies of its probabilities within 64 MB.
+    /// </summary>
+    internal static int CalibrationRowsFor(int width) => (int)Math.Clamp((64L << 20) / (2L * 4 * width), 64, CalibrationRows);
 
     /// <summary>Stream id of the calibration run's noise (never used for output rows).</summary>
     public const ulong CalibrationStream = NoiseStreams.DiffusionCalibration;

@@ -14,7 +14,7 @@ public sealed record EncodedColumnLayout(string Name, ColumnKind Kind, ColumnRol
 /// An encoded table: a row-major float matrix (rows × width) ready to be uploaded to a tensor, with
 /// the softmax blocks a generator's output head needs.
 /// </summary>
-public sealed class EncodedTable
+public sealed class EncodedTable : IEncodedRows
 {
     /// <summary>Wraps encoded data.</summary>
     public EncodedTable(float[] data, int rows, int width, ColumnSpans softmaxSpans, IReadOnlyList<EncodedColumnLayout> layout)
@@ -44,4 +44,7 @@ public sealed class EncodedTable
 
     /// <summary>Row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> Row(int row) => Data.AsSpan(row * Width, Width);
+
+    /// <inheritdoc />
+    public void CopyRow(int row, Span<float> destination) => Row(row).CopyTo(destination);
 }

@@ -63,6 +63,9 @@ public sealed record EncoderFitOptions
     /// <summary>Positive-control faults of an audit; none outside an audit.</summary>
     internal Audit.AuditFaults Faults { get; init; } = Audit.AuditFaults.None;
 
+    /// <summary>Receives the number of columns fitted so far, after each column; optional.</summary>
+    public IProgress<int>? Progress { get; init; }
+
     internal void Validate()
     {
         if (QuantileSegments < 2) throw new ArgumentOutOfRangeException(nameof(QuantileSegments), QuantileSegments, "a quantile grid needs at least 2 segments");

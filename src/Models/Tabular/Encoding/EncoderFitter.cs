@@ -38,6 +38,7 @@ internal static partial class EncoderFitter
             encoders.Add(c.Kind.IsNumeric() ? FitNumeric(fit, (NumericColumn)column)
                 : c.Kind == ColumnKind.Boolean ? FitBoolean(fit, (CategoricalColumn)column)
                 : FitCategorical(fit, (CategoricalColumn)column));
+            o.Progress?.Report(i + 1);
         }
         return encoders;
     }

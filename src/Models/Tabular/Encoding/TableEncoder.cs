@@ -75,13 +75,20 @@ public sealed class TableEncoder
     public EncodedTable Encode(Table table)
     {
         var columns = new TableColumn[_columns.Length];
-        for (int i = 0; i < _columns.Length; i++)
-            columns[i] = table.Find(_columns[i].Name) ?? throw new TableFormatException(table.Source, 1, _columns[i].Name, $"a column \"{_columns[i].Name}\" (the encoder was fitted with it), but the data has none");
+        for (int i = 0; i < _columns.Length; i++) columns[i] = SourceColumn(i, table);
         var data = new float[checked(table.RowCount * Width)];
         for (int i = 0; i < _columns.Length; i++)
             _columns[i].Encode(columns[i], table.Source, data, Width, _offsets[i]);
         return new EncodedTable(data, table.RowCount, Width, SoftmaxSpans, Layout);
     }
+
+    /// <summary>Encodes column <paramref name="index"/> of every row into rows × its width floats (zeroed by the caller).</summary>
+    /// <exception cref="TableFormatException">The column is absent or holds values the encoder cannot represent.</exception>
+    internal void EncodeColumn(int index, Table table, Span<float> destination) =>
+        _columns[index].Encode(SourceColumn(index, table), table.Source, destination, _columns[index].Width, 0);
+
+    private TableColumn SourceColumn(int index, Table table) =>
+        table.Find(_columns[index].Name) ?? throw new TableFormatException(table.Source, 1, _columns[index].Name, $"a column \"{_columns[index].Name}\" (the encoder was fitted with it), but the data has none");
 
     /// <summary>Decodes <paramref name="rows"/> rows of encoded (e.g. generated) data into a table.</summary>
     /// <param name="data">rows × <see cref="Width"/> floats, row-major.</param>
