@@ -13,6 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 data="${DATA:-$root/../shared/data}"
+[ -f "$data/adult_train.csv" ] || { echo "$data/adult_train.csv: not found (set DATA to the folder holding it)" >&2; exit 2; }
 runs=5
 [[ "${1:-}" =~ ^[0-9]+$ ]] && { runs=$1; shift; }
 [ $# -ge 1 ] || { echo "usage: $0 [RUNS] NAME=PATH [NAME=PATH ...]" >&2; exit 2; }
@@ -26,9 +27,9 @@ for ((i = 1; i <= runs; i++)); do
     [[ "$rest" == *:* ]] && { envs=("${rest%%:*}"); rest=${rest#*:}; }
     m="$out/$name.dpsynth"; s="$out/$name.csv"
     env "${envs[@]}" /usr/bin/time -f "%e %U %S %M" -o "$out/t" "$rest" fit "$data/adult_train.csv" --schema "$here/adult.schema.json" \
-      --epsilon 1 --delta 1e-5 --seed 1 -o "$m" --force > /dev/null 2>&1
+      --epsilon 1 --delta 1e-5 --seed 1 -o "$m" --force > "$out/log" 2>&1 || { tail -3 "$out/log"; echo "$name: fit failed" >&2; exit 1; }
     echo "$(cat "$out/t")" >> "$out/$name.fit"
-    env "${envs[@]}" /usr/bin/time -f "%e %U %S %M" -o "$out/t" "$rest" sample "$m" --rows 32561 --seed 1 -o "$s" --force > /dev/null 2>&1
+    env "${envs[@]}" /usr/bin/time -f "%e %U %S %M" -o "$out/t" "$rest" sample "$m" --rows 32561 --seed 1 -o "$s" --force > "$out/log" 2>&1 || { tail -3 "$out/log"; echo "$name: sample failed" >&2; exit 1; }
     echo "$(cat "$out/t")" >> "$out/$name.sample"
   done
 done
