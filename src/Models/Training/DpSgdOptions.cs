@@ -87,9 +87,16 @@ public sealed record DpSgdOptions
     public int? MaxChunkExamples { get; init; }
 
     /// <summary>
-    /// Steps between progress reports; 0 picks about ten reports per run. Each report prices ε so far
-    /// with the PLD accountant (a fit's composed ε costs another), which at every step of a short run
-    /// took longer than the steps themselves.
+    /// Steps between progress reports; 0 picks <see cref="ProgressStepsFor"/>'s default. Each report
+    /// prices ε so far with the PLD accountant (a fit's composed ε costs another), which at every step
+    /// of a short run took longer than the steps themselves.
     /// </summary>
     public long ProgressInterval { get; init; }
+
+    /// <summary>
+    /// Steps between progress reports in a run of <paramref name="totalSteps"/>: <see cref="ProgressInterval"/>
+    /// when set, else about ten reports up to 1,000 steps, one per 100 steps up to 10,000, and a hundred beyond.
+    /// </summary>
+    internal long ProgressStepsFor(long totalSteps) =>
+        ProgressInterval > 0 ? ProgressInterval : Math.Max(1, totalSteps / Math.Clamp(totalSteps / 100, 10, 100));
 }
