@@ -3,7 +3,7 @@ using DpSynth.Models.Training;
 
 namespace DpSynth.Cli.Tests;
 
-/// <summary>How `fit` prints preprocessing progress: stages after a quiet second, steps as before.</summary>
+/// <summary>How `fit` prints preprocessing progress: stages after ten quiet seconds, steps as before.</summary>
 public sealed class FitProgressLineTests
 {
     [Fact]

@@ -133,8 +133,9 @@ internal static class FitCommand
     internal sealed class LineProgress(TextWriter error, TimeSpan? quietFor = null) : IProgress<TrainingProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        // Five seconds, not one: on a loaded two-core machine a refusal can take a second or two to arrive.
-        private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(5);
+        // Ten seconds, not one: on a loaded two-core machine a refusal (e.g. a budget too small to
+        // calibrate, found after preprocessing) can take several seconds to arrive.
+        private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(10);
         private int _lastDecile = -1;
 
         public void Report(TrainingProgress p)

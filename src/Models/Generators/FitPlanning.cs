@@ -1,6 +1,7 @@
 using DpSynth.Kernels.Random;
 using DpSynth.Models.Tabular;
 using DpSynth.Models.Training;
+using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Planning;
 using DpSynth.Privacy.Randomness;
@@ -24,6 +25,27 @@ public static class FitPlanning
         try { plan.ReleaseRowCount(() => table.RowCount, schema?.PublicRowCount, random); }
         catch (ArgumentException e) { throw new ArgumentException($"{table.Source}: {e.Message}", e); }
         return plan;
+    }
+
+    /// <summary>
+    /// The DP-SGD settings of a fit's training stage: q and the steps from <see cref="PrivacyPlan.Sampling"/>,
+    /// σ from its calibration (null: non-private), the DP (or declared) row count as the public record
+    /// count, the budget's δ and the PLD accountant the plan calibrates with.
+    /// </summary>
+    public static DpSgdOptions TrainingOptions(PrivacyPlan plan, double sampleRate, long steps, double? noiseMultiplier, float clipNorm, ulong? seed)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new DpSgdOptions
+        {
+            SampleRate = sampleRate,
+            Steps = steps,
+            PublicRecords = plan.RowCount.Rows,
+            ClipNorm = clipNorm,
+            NoiseMultiplier = noiseMultiplier,
+            Delta = plan.Budget.Delta,
+            Seed = seed,
+            Accountant = AccountantKind.Pld,
+        };
     }
 
     /// <summary>

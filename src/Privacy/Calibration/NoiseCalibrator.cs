@@ -71,7 +71,9 @@ public static class NoiseCalibrator
         while (eHi > target)
         {
             hi *= 2;
-            if (hi > 1e6) throw new ArgumentException($"no noise multiplier up to 1e6 reaches epsilon {target}");
+            if (hi > 1e6)
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the budget left for training (epsilon {target:G3}) is too small: no noise multiplier up to 1e6 reaches it; raise epsilon or train for fewer epochs"));
             eHi = epsilonOf(hi);
         }
         double lo = hi, eLo = eHi;

@@ -14,7 +14,7 @@ public class AuditCommandTests
         var report = JsonDocument.Parse(output).RootElement;
         Assert.True(report.GetProperty("passed").GetBoolean());
         var rows = report.GetProperty("rows").EnumerateArray().ToArray();
-        Assert.Equal(10, rows.Length);
+        Assert.Equal(11, rows.Length);
         var mechanisms = rows.Select(r => r.GetProperty("mechanism").GetString()).ToArray();
         Assert.Contains("discrete gaussian sampler", mechanisms);
         Assert.Contains("dp row count", mechanisms);

@@ -49,6 +49,33 @@ public class GeneratorAuditTests
         Assert.Equal(ledger.Stages.Select(s => s.Name), faultyLedger.Stages.Select(s => s.Name));
     }
 
+    public static TheoryData<string> KindsThatDiscoverCategories() =>
+        new(AuditedGenerators.Kinds.Where(k => AuditedGenerators.Controls(k).Contains(PositiveControl.CategoriesWithoutDp)));
+
+    /// <summary>
+    /// Every generator the audit breaks with categories-without-DP must honour the fault (else its
+    /// control is a no-op and can only be missed): the faulty fit's domain holds the target's a0,
+    /// the sound fit's does not, and both ledgers claim the same stages.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KindsThatDiscoverCategories))]
+    public void TheCategoryFaultReachesEveryGeneratorThatDiscoversCategories(string kind)
+    {
+        Assert.Contains(kind, (IEnumerable<string>)["tablediffusion", "dpwgan", "lvae"]);
+        var table = AuditTable.Create(withTarget: true);
+        var schema = AuditTable.Schema(privateCategoriesOfA: true);
+        var generator = DpSynth.Models.Generators.GeneratorRegistry.Get(kind);
+        using var backend = generator.UsesBackend ? new DpSynth.Kernels.Simd.SimdBackend() : null;
+        DpSynth.Models.Generators.FittedModel Fit(AuditFaults faults) => generator.Fit(table, schema,
+            new DpSynth.Models.Generators.FitRequest { Epsilon = 1, Delta = 1e-5, Seed = 7, Faults = faults }, backend, null, default);
+        var sound = Fit(AuditFaults.None);
+        var faulty = Fit(AuditFaults.For(PositiveControl.CategoriesWithoutDp));
+        static IReadOnlyList<string> CategoriesOfA(DpSynth.Models.Generators.FittedModel m) => m.Domains.Single(d => d.Name == "a").Categories ?? [];
+        Assert.DoesNotContain("a0", CategoriesOfA(sound));
+        Assert.Contains("a0", CategoriesOfA(faulty));
+        Assert.Equal(sound.Ledger!.Stages.Select(s => s.Name), faulty.Ledger!.Stages.Select(s => s.Name));
+    }
+
     [Fact]
     public void HeldOutHalfDecidesAndChoiceSeesOnlyTheFirstHalf()
     {

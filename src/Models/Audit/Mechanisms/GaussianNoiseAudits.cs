@@ -1,6 +1,7 @@
 using System.Globalization;
 using DpSynth.Kernels;
 using DpSynth.Kernels.Random;
+using DpSynth.Models.Generators.LipschitzVae;
 using DpSynth.Privacy.Auditing;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Mechanisms;
@@ -44,6 +45,39 @@ internal static class GaussianNoiseAudits
         var noise = first.Select(x => x - count).ToArray();
         return NeighbourTest.MuRow("gaussian count (analytic, box-muller)", string.Create(CultureInfo.InvariantCulture, $"count 1000 vs 1001, sigma {sigma:0.###}"),
             first, second, count + 0.5, 1 / sigma, 1 / sigma, alpha, NoiseCheck.Of(noise, Normal(sigma)), PositiveControl.None);
+    }
+
+    /// <summary>
+    /// The Lipschitz VAE's latent release (<see cref="LatentRelease"/>) on means
+    /// 0 and Δ·u in a 4-wide latent, u a unit diagonal: the released z projected on u is the mechanism's
+    /// output along the direction the neighbours differ in, so its μ is Δ/σ.
+    /// </summary>
+    public static MechanismAuditRow Latent(int draws, double sigma, double sensitivity, NoiseKey key, double alpha)
+    {
+        const int width = 4;
+        double unit = 1 / Math.Sqrt(width);
+        var zero = new double[width];
+        var shifted = Enumerable.Repeat(sensitivity * unit, width).ToArray();
+        var xi = new float[width];
+        var released = new double[width];
+        var first = new double[draws];
+        var second = new double[draws];
+        for (int i = 0; i < draws; i++)
+        {
+            first[i] = Projected(zero, (ulong)i * width);
+            second[i] = Projected(shifted, (ulong)(draws + i) * width);
+        }
+        double mu = sensitivity / sigma;
+        return NeighbourTest.MuRow("lipschitz vae latent release", string.Create(CultureInfo.InvariantCulture, $"mean 0 vs delta u (4-wide), sigma {sigma:0.###}"),
+            first, second, sensitivity / 2, mu, mu, alpha, NoiseCheck.Of(first, Normal(sigma)), PositiveControl.None); // first's projection is pure N(0, σ²) noise
+
+        double Projected(double[] mean, ulong offset)
+        {
+            LatentRelease.Release(mean, sigma, key, offset, xi, released);
+            double z = 0;
+            for (int j = 0; j < width; j++) z += released[j] * unit;
+            return z;
+        }
     }
 
     private static double[] Release(double[] values, double sigma, IRandomSource random)

@@ -42,7 +42,7 @@ public static class MechanismAudit
         var rows = new List<MechanismAuditRow>();
         // Family-wise confidence: each row's interval gets α/k (Bonferroni), so that a sound audit
         // fails any row with probability at most α, not α per row.
-        int planned = options.Devices.Count + 6 + (options.PositiveControls ? 2 : 0);
+        int planned = options.Devices.Count + 7 + (options.PositiveControls ? 2 : 0);
         double alpha = options.Alpha / planned;
         void Step(string what) => progress?.Report(string.Create(CultureInfo.InvariantCulture, $"audit mechanisms: {what} ({clock.Elapsed.TotalSeconds:0.0} s)"));
 
@@ -62,6 +62,8 @@ public static class MechanismAudit
         rows.Add(DiscreteNoiseAudits.HistogramCounts(n, sigma, random.Source(salt++), alpha));
         Step("dp histogram discovery");
         rows.Add(DiscreteNoiseAudits.Discovery(n, sigma, DiscoveryDelta, random.Source(salt++), alpha));
+        Step("lipschitz vae latent release");
+        rows.Add(GaussianNoiseAudits.Latent(n, sigma, 1, random.Key(salt++), alpha));
         Step("quantile exponential mechanism");
         rows.Add(QuantileAudit.Run(n, options.Epsilon, random.Source(salt++), alpha, PositiveControl.None));
         if (options.PositiveControls)

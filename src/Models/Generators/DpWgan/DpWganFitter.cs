@@ -55,17 +55,8 @@ public static class DpWganFitter
 
         var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
         double sigma = plan.TrainingNoiseMultiplier(q, steps);
-        using var run = new DpWganTraining(backend, encoded, options, new DpSgdOptions
-        {
-            SampleRate = q,
-            Steps = steps,
-            PublicRecords = plan.RowCount.Rows,
-            ClipNorm = options.ClipNorm,
-            NoiseMultiplier = sigma,
-            Delta = request.Delta,
-            Seed = request.Seed,
-            Accountant = AccountantKind.Pld,
-        }, ledger, request.Faults);
+        using var run = new DpWganTraining(backend, encoded, options, FitPlanning.TrainingOptions(plan, q, steps, sigma, options.ClipNorm, request.Seed),
+            ledger, request.Faults);
         if (run.Critic.SampleRate != q || run.Critic.TotalSteps != steps)
             throw new InvalidOperationException("The critic's sampling differs from the one its noise was calibrated for.");
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -125,18 +125,8 @@ public static class DpviFitter
         var o = request.Options;
         var (q, steps) = plan.Sampling(o.ExpectedBatchSize, o.Epochs, o.MaxSteps);
         double? sigma = request.NonPrivate ? null : plan.TrainingNoiseMultiplier(q, steps);
-        var trainer = new PerExampleDpSgdTrainer(objective, initial, new DpSgdOptions
-        {
-            Private = !request.NonPrivate,
-            SampleRate = q,
-            Steps = steps,
-            PublicRecords = plan.RowCount.Rows,
-            ClipNorm = (float)o.ClipNorm,
-            NoiseMultiplier = sigma,
-            Delta = request.Delta,
-            Seed = request.Seed,
-            Accountant = AccountantKind.Pld,
-        }, new AdamParameters(LearningRate: (float)o.LearningRate), plan.Ledger) { Faults = request.Faults };
+        var trainer = new PerExampleDpSgdTrainer(objective, initial, FitPlanning.TrainingOptions(plan, q, steps, sigma, (float)o.ClipNorm, request.Seed) with { Private = !request.NonPrivate },
+            new AdamParameters(LearningRate: (float)o.LearningRate), plan.Ledger) { Faults = request.Faults };
         return (trainer, sigma is double s ? FitPlanning.ComposedProgress(plan, s, q, progress) : progress);
     }
 }

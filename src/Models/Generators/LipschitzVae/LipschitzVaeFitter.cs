@@ -33,6 +33,7 @@ public static class LipschitzVaeFitter
             Epsilon = plan.PreprocessingEpsilon,
             Random = request.Seed is ulong seed ? new SeededRandomSource(seed ^ NoiseStreams.EncoderSalt) : null,
             SchemaFile = request.SchemaFile,
+            Faults = request.Faults,
         }, ledger);
         _ = new InputBox(encoder); // the encoding must stay in the box the certificate assumes
         var encoded = encoder.Encode(table);
@@ -51,17 +52,7 @@ public static class LipschitzVaeFitter
         var (encoderLayers, layers) = LipschitzVaeNetwork.Training(w, options, latentKey);
         using var trainer = new DpSgdTrainer(backend, layers, new ArrayBatchSource(encoded.Data, w, encoded.Data, w), loss,
             new AdamOptimizer(new AdamParameters(LearningRate: options.LearningRate)),
-            new DpSgdOptions
-            {
-                SampleRate = q,
-                Steps = steps,
-                PublicRecords = plan.RowCount.Rows,
-                ClipNorm = options.ClipNorm,
-                NoiseMultiplier = sigma,
-                Delta = request.Delta,
-                Seed = request.Seed,
-                Accountant = AccountantKind.Pld,
-            }, ledger);
+            FitPlanning.TrainingOptions(plan, q, steps, sigma, options.ClipNorm, request.Seed), ledger) { Faults = request.Faults };
         double preprocessingSeconds = SecondsSince(start);
         long trainingStart = Stopwatch.GetTimestamp();
         var record = trainer.Train(composed, cancellation);
@@ -71,22 +62,7 @@ public static class LipschitzVaeFitter
         // The decoder's block is the tail of the flat vector (parameters are laid out in layer order, each padded).
         int decoderOffset = ((Linear)layers[encoderLayers.Length + 1]).Weight.Offset;
         var certified = Freeze(encoderLayers, parameters, options.Lipschitz);
-        var summary = new FitSummary
-        {
-            Epsilon = ledger.TotalEpsilon,
-            Delta = request.Delta,
-            PreprocessingEpsilon = preprocessing,
-            TrainingEpsilon = record.Epsilon,
-            NoiseMultiplier = record.NoiseMultiplier,
-            SampleRate = record.SampleRate,
-            Steps = record.StepsRun,
-            ClipNorm = record.ClipNorm,
-            SecureRandomness = record.SecureRandomness,
-            RowCount = plan.RowCount.Rows,
-            RowCountPublic = plan.RowCount.IsPublic,
-            Stages = FitSummary.StagesOf(ledger),
-            Timings = new FitTimings(preprocessingSeconds, SecondsSince(trainingStart)),
-        };
+        var summary = FitSummary.OfTraining(plan, record, preprocessing, new FitTimings(preprocessingSeconds, SecondsSince(trainingStart)));
         return new LipschitzVaeModel(options, encoder, schema, certified, parameters.AsSpan(decoderOffset).ToArray(), ledger, summary);
     }
 

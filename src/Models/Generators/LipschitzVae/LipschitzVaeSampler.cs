@@ -52,18 +52,15 @@ public static class LipschitzVaeSampler
         var x = new double[w];
         var mu = new double[dz];
         var xi = new float[dz];
+        var released = new double[dz];
         return Decode(model, backend, request, batchRows, key, (g, latent) =>
         {
             long record = g / k;
             for (int i = 0; i < w; i++) x[i] = encodedSource[record * w + i];
             release.Mean.Mean(x, mu);
-            GaussianStream.Fill(releaseKey, (ulong)g * (ulong)dz, xi);
+            LatentRelease.Release(mu, sigma, releaseKey, (ulong)g * (ulong)dz, xi, released); // the Gaussian mechanism
             GaussianStream.Fill(posteriorKey, (ulong)g * (ulong)dz, latent);
-            for (int j = 0; j < dz; j++)
-            {
-                double released = mu[j] + sigma * xi[j]; // the Gaussian mechanism's output
-                latent[j] = (float)(a * released + spread * latent[j]);
-            }
+            for (int j = 0; j < dz; j++) latent[j] = (float)(a * released[j] + spread * latent[j]);
         });
     }
 

@@ -98,7 +98,7 @@ public static class TableDiffusionFitter
         progress?.Report(new TrainingProgress(0, 0, -1, double.NaN, preprocessingSpent) { Stage = $"calibrating the noise against {ledger.Stages.Count} ledger stages" });
         double sigmaTraining = plan.TrainingNoiseMultiplier(q, steps);
         var composedProgress = FitPlanning.ComposedProgress(plan, sigmaTraining, q, progress);
-        using var trainer = Trainer(backend, encoded.Width, data, request, ledger, loss, q, steps, sigmaTraining, plan.RowCount.Rows, memory);
+        using var trainer = Trainer(backend, encoded.Width, data, request, plan, loss, q, steps, sigmaTraining, memory);
         if (marginals is not null) StartHeadFromMarginals(trainer.Network, marginals, encoder.SoftmaxSpans);
         double preprocessingSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long trainingStart = Stopwatch.GetTimestamp();
@@ -133,24 +133,16 @@ public static class TableDiffusionFitter
 
     /// <summary>A trainer for the plan's q, steps and σ (calibrated against the ledger by the plan).</summary>
     private static DpSgdTrainer Trainer(IComputeBackend backend, int width, DiffusionBatchSource data,
-        TableDiffusionFitRequest request, PrivacyLedger ledger, ILoss loss, double sampleRate, long steps, double noiseMultiplier, long publicRecords, TableDiffusionMemory memory)
+        TableDiffusionFitRequest request, PrivacyPlan plan, ILoss loss, double sampleRate, long steps, double noiseMultiplier, TableDiffusionMemory memory)
     {
         var o = request.Options;
         return new DpSgdTrainer(backend, TableDiffusionModel.Denoiser(width, o), data, loss,
             new AdamOptimizer(new AdamParameters(LearningRate: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2)),
-            new DpSgdOptions
+            FitPlanning.TrainingOptions(plan, sampleRate, steps, noiseMultiplier, o.ClipNorm, request.Seed) with
             {
-                SampleRate = sampleRate,
-                Steps = steps,
-                PublicRecords = publicRecords,
-                ClipNorm = o.ClipNorm,
-                NoiseMultiplier = noiseMultiplier,
-                Delta = request.Delta,
-                Seed = request.Seed,
-                Accountant = AccountantKind.Pld,
                 MaxChunkExamples = memory.ChunkExamples,
                 Workers = memory.Workers,
-            }, ledger) { Faults = request.Faults };
+            }, plan.Ledger) { Faults = request.Faults };
     }
 
     /// <summary>
