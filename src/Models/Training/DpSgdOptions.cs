@@ -86,16 +86,17 @@ public sealed record DpSgdOptions
     /// </summary>
     public int? MaxChunkExamples { get; init; }
 
-    /// <summary>Steps between progress reports (each report computes ε so far); 0 picks about <see cref="DefaultReports"/> per run.</summary>
+    /// <summary>
+    /// Steps between progress reports; 0 picks <see cref="ProgressStepsFor"/>'s default. Each report
+    /// prices ε so far with the PLD accountant (a fit's composed ε costs another), which at every step
+    /// of a short run took longer than the steps themselves.
+    /// </summary>
     public long ProgressInterval { get; init; }
 
     /// <summary>
-    /// Reports per run when <see cref="ProgressInterval"/> is 0. Each report prices ε so far with the
-    /// accountant (and a fit's progress composes the whole ledger): at about 100 reports that pricing
-    /// took most of a 300-step DP-WGAN fit, and the CLI prints only one line per tenth anyway.
+    /// Steps between progress reports in a run of <paramref name="totalSteps"/>: <see cref="ProgressInterval"/>
+    /// when set, else about ten reports up to 1,000 steps, one per 100 steps up to 10,000, and a hundred beyond.
     /// </summary>
-    public const int DefaultReports = 10;
-
-    /// <summary>The steps between reports for a run of <paramref name="totalSteps"/>.</summary>
-    internal long ReportInterval(long totalSteps) => ProgressInterval > 0 ? ProgressInterval : Math.Max(1, totalSteps / DefaultReports);
+    internal long ProgressStepsFor(long totalSteps) =>
+        ProgressInterval > 0 ? ProgressInterval : Math.Max(1, totalSteps / Math.Clamp(totalSteps / 100, 10, 100));
 }

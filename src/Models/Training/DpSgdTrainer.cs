@@ -119,7 +119,7 @@ public sealed class DpSgdTrainer : IDisposable
     {
         long end = Math.Min(untilStep ?? TotalSteps, TotalSteps);
         if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
-        long interval = Options.ReportInterval(TotalSteps);
+        long interval = Options.ProgressStepsFor(TotalSteps);
         ulong noisePerStep = (ulong)Network.Parameters.Length;
         float scale = (float)(1.0 / Plan.ExpectedBatchSize);
         float noiseStd = (float)(Plan.NoiseStd / Faults.NoiseDivisor);

@@ -85,7 +85,7 @@ public sealed class PerExampleDpSgdTrainer
         long end = Math.Min(untilStep ?? Plan.TotalSteps, Plan.TotalSteps);
         if (Step == 0) Plan.SpendStage(); // throws, and nothing runs, when the budget would be exceeded
         var options = Plan.Options;
-        long interval = options.ReportInterval(Plan.TotalSteps);
+        long interval = options.ProgressStepsFor(Plan.TotalSteps);
         double scale = 1.0 / Plan.ExpectedBatchSize;
         double noiseStd = Plan.NoiseStd / Faults.NoiseDivisor, clip = Faults.SkipClipping ? double.PositiveInfinity : Plan.ClipNorm;
         ulong noisePerStep = (ulong)_parameters.Length;

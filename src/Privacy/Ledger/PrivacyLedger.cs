@@ -50,6 +50,18 @@ public sealed class PrivacyLedger
         Accountant = accountant;
     }
 
+    /// <summary>
+    /// A copy holding the same stages, to price candidates against after this ledger moves on: the
+    /// stages were checked when they were spent, and the PLD composition is immutable, so it is shared
+    /// (with the spectra it remembers) instead of being replayed.
+    /// </summary>
+    internal PrivacyLedger Snapshot()
+    {
+        var copy = new PrivacyLedger(Budget, Randomness, Accountant) { _pld = _pld };
+        copy._stages.AddRange(_stages);
+        return copy;
+    }
+
     /// <summary>The budget.</summary>
     public PrivacyBudget Budget { get; }
 

@@ -126,8 +126,7 @@ public sealed class PrivacyPlan
     /// <param name="sampleRate">The run's q.</param>
     public Func<long, double> ComposedEpsilonDuringTraining(double noiseMultiplier, double sampleRate)
     {
-        var before = new PrivacyLedger(Budget, Ledger.Randomness, Ledger.Accountant);
-        foreach (var stage in Ledger.Stages) before.Spend(stage);
+        var before = Ledger.Snapshot();
         double cached = double.NaN;
         long cachedSteps = -1;
         return steps =>

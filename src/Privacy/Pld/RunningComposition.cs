@@ -18,6 +18,14 @@ namespace DpSynth.Privacy.Pld;
 /// window needs it, in which case every stage is discretised again; the outcome depends only on
 /// the sequence of stages, so replaying a ledger's stages reproduces its ε exactly.
 /// </para>
+/// <para>
+/// Redoing every stage is what makes pricing a wide stage (DP-SGD) expensive, and the noise
+/// calibration prices many candidates on the same composition. So a composition remembers the
+/// product of its own stages' spectra at the grid and FFT size it was last regrown to, and a later
+/// <see cref="Plus"/> that regrows to the same grid multiplies only the new stage's spectrum onto
+/// it: the same multiplications in the same order, so the result is bit for bit what redoing
+/// every stage gives.
+/// </para>
 /// </summary>
 internal sealed class RunningComposition
 {
@@ -30,6 +38,13 @@ internal sealed class RunningComposition
     private readonly Step[] _steps;
     private readonly double _interval;
     private readonly DirectionState[] _directions;
+
+    /// <summary>
+    /// This composition's stages multiplied at another grid than its own, per direction: the latest one
+    /// asked for (a calibration's candidates converge on one grid; keeping one bounds the memory to a
+    /// spectrum per direction). See <see cref="ProductOfStages"/>.
+    /// </summary>
+    private readonly (double Interval, int Size, Complex[] Spectrum, double LogFinite)?[] _regrown = new (double, int, Complex[], double)?[2];
 
     private RunningComposition(PldAccountant settings, Step[] steps, double interval, DirectionState[] directions, PrivacyLossDistribution? distribution)
     {
@@ -56,64 +71,118 @@ internal sealed class RunningComposition
         var model = cost.LossModel;
         var step = new Step(model, cost.Repetitions, TailShare(_settings, _steps.Length, cost.Repetitions));
         Step[] steps = [.. _steps, step];
-        if (!model.IsSymmetric && _directions.Length == 1) return Build(_settings, steps, _interval);
-        if (!PldAccountant.SingleStepsFit([(model, step.Reps)], _interval, step.Tail)) return Build(_settings, steps, _interval);
+        if (!model.IsSymmetric && _directions.Length == 1) return Build(_settings, steps, _interval, this);
+        if (!PldAccountant.SingleStepsFit([(model, step.Reps)], _interval, step.Tail)) return Build(_settings, steps, _interval, this);
 
-        var next = new DirectionState[_directions.Length];
-        var composed = new ComposedLoss[_directions.Length];
+        // The directions' windows first (cheap), so that a stage that regrows is found before any FFT;
+        // then the two directions' FFTs, independent of each other, on two cores.
+        var pmfs = new LossPmf[_directions.Length];
+        var moments = new ChernoffWindow.Moments[_directions.Length];
+        var windows = new (long Lo, long Hi)[_directions.Length];
         for (int d = 0; d < _directions.Length; d++)
         {
             var state = _directions[d];
-            var pmf = model.Discretise(_interval, state.Direction, step.Tail);
-            var moments = state.Moments.Plus(pmf, step.Reps);
-            var (lo, hi) = ChernoffWindow.Find(moments, _interval, _settings.TruncationMass / 2);
-            if (hi - lo + 1 > state.Spectrum.Length) return Build(_settings, steps, _interval); // grow (or coarsen) and redo all
-            var spectrum = (Complex[])state.Spectrum.Clone();
-            PldAccountant.MultiplySpectrum(spectrum, pmf, step.Reps);
-            double logFinite = state.LogFinite + step.Reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
-            next[d] = new DirectionState(state.Direction, spectrum, logFinite, moments);
-            composed[d] = Finish(next[d], lo, _interval);
+            pmfs[d] = model.Discretise(_interval, state.Direction, step.Tail);
+            moments[d] = state.Moments.Plus(pmfs[d], step.Reps);
+            windows[d] = ChernoffWindow.Find(moments[d], _interval, _settings.TruncationMass / 2);
+            if (windows[d].Hi - windows[d].Lo + 1 > state.Spectrum.Length) return Build(_settings, steps, _interval, this); // grow (or coarsen) and redo all
         }
+        var next = new DirectionState[_directions.Length];
+        var composed = new ComposedLoss[_directions.Length];
+        Parallel.For(0, _directions.Length, d =>
+        {
+            var state = _directions[d];
+            var spectrum = (Complex[])state.Spectrum.Clone();
+            PldAccountant.MultiplySpectrum(spectrum, pmfs[d], step.Reps);
+            double logFinite = state.LogFinite + step.Reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmfs[d].InfinityMass);
+            next[d] = new DirectionState(state.Direction, spectrum, logFinite, moments[d]);
+            composed[d] = Finish(next[d], windows[d].Lo, _interval);
+        });
         return new RunningComposition(_settings, steps, _interval, next, new PrivacyLossDistribution(_interval, composed));
     }
 
     private static double TailShare(PldAccountant settings, int index, long reps)
         => settings.TruncationMass / 4 / ((index + 1.0) * (index + 2.0)) / reps;
 
-    /// <summary>Composes all the steps from scratch, coarsening the grid until every single step and the composed window fit.</summary>
-    private static RunningComposition Build(PldAccountant settings, Step[] steps, double interval)
+    /// <summary>
+    /// Composes all the steps from scratch, coarsening the grid until every single step and the composed
+    /// window fit. With <paramref name="prefix"/> (whose stages are all of <paramref name="steps"/> but
+    /// the last), the product of those stages comes from the prefix's remembered products where it has one.
+    /// </summary>
+    private static RunningComposition Build(PldAccountant settings, Step[] steps, double interval, RunningComposition? prefix = null)
     {
         var directions = steps.All(s => s.Model.IsSymmetric) ? new[] { LossDirection.Remove } : [LossDirection.Remove, LossDirection.Add];
         while (true)
         {
             if (steps.Any(s => !PldAccountant.SingleStepsFit([(s.Model, s.Reps)], interval, s.Tail))) { interval *= 2; continue; }
-            var states = new DirectionState[directions.Length];
+            var pmfs = new (LossPmf Pmf, long Reps)[directions.Length][];
+            var moments = new ChernoffWindow.Moments[directions.Length];
             var windows = new (long Lo, long Hi)[directions.Length];
             bool fits = true;
             for (int d = 0; d < directions.Length && fits; d++)
             {
-                var pmfs = steps.Select(s => (Pmf: s.Model.Discretise(interval, directions[d], s.Tail), s.Reps)).ToArray();
-                var moments = ChernoffWindow.Moments.Empty;
-                foreach (var (pmf, reps) in pmfs) moments = moments.Plus(pmf, reps);
-                windows[d] = ChernoffWindow.Find(moments, interval, settings.TruncationMass / 2);
-                long width = windows[d].Hi - windows[d].Lo + 1;
-                if (width > PldAccountant.MaxGridSize) { fits = false; break; }
-                var spectrum = new Complex[PldAccountant.FftSize(width)];
-                Array.Fill(spectrum, Complex.One);
-                var buffer = new Complex[spectrum.Length];
-                double logFinite = 0;
-                foreach (var (pmf, reps) in pmfs)
-                {
-                    PldAccountant.MultiplySpectrum(spectrum, pmf, reps, buffer);
-                    logFinite += reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
-                }
-                states[d] = new DirectionState(directions[d], spectrum, logFinite, moments);
+                var direction = directions[d];
+                pmfs[d] = steps.Select(s => (Pmf: s.Model.Discretise(interval, direction, s.Tail), s.Reps)).ToArray();
+                moments[d] = ChernoffWindow.Moments.Empty;
+                foreach (var (pmf, reps) in pmfs[d]) moments[d] = moments[d].Plus(pmf, reps);
+                windows[d] = ChernoffWindow.Find(moments[d], interval, settings.TruncationMass / 2);
+                fits = windows[d].Hi - windows[d].Lo + 1 <= PldAccountant.MaxGridSize;
             }
             if (!fits) { interval *= 2; continue; }
-            var distribution = steps.Length == 0 ? null
-                : new PrivacyLossDistribution(interval, states.Select((s, d) => Finish(s, windows[d].Lo, interval)).ToArray());
+            // Each direction's spectrum is its own work: the two run on two cores.
+            var states = new DirectionState[directions.Length];
+            var composed = new ComposedLoss[directions.Length];
+            Parallel.For(0, directions.Length, d =>
+            {
+                var stagePmfs = pmfs[d];
+                int size = PldAccountant.FftSize(windows[d].Hi - windows[d].Lo + 1);
+                var (spectrum, logFinite) = prefix is null || stagePmfs.Length == 0
+                    ? Multiply(stagePmfs, size)
+                    : prefix.ProductOfStages(stagePmfs.AsSpan(0, stagePmfs.Length - 1), interval, directions[d], size);
+                if (prefix is not null && stagePmfs.Length > 0)
+                {
+                    var (pmf, reps) = stagePmfs[^1];
+                    PldAccountant.MultiplySpectrum(spectrum, pmf, reps);
+                    logFinite += reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
+                }
+                states[d] = new DirectionState(directions[d], spectrum, logFinite, moments[d]);
+                if (steps.Length > 0) composed[d] = Finish(states[d], windows[d].Lo, interval);
+            });
+            var distribution = steps.Length == 0 ? null : new PrivacyLossDistribution(interval, composed);
             return new RunningComposition(settings, steps, interval, states, distribution);
         }
+    }
+
+    /// <summary>The product of the stages' spectra at FFT size <paramref name="size"/>, multiplied from 1 in stage order, and log P(no stage hits +∞).</summary>
+    private static (Complex[] Spectrum, double LogFinite) Multiply(ReadOnlySpan<(LossPmf Pmf, long Reps)> pmfs, int size)
+    {
+        var spectrum = new Complex[size];
+        Array.Fill(spectrum, Complex.One);
+        var buffer = new Complex[size];
+        double logFinite = 0;
+        foreach (var (pmf, reps) in pmfs)
+        {
+            PldAccountant.MultiplySpectrum(spectrum, pmf, reps, buffer);
+            logFinite += reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
+        }
+        return (spectrum, logFinite);
+    }
+
+    /// <summary>
+    /// A fresh copy of this composition's stages multiplied at (Δ, direction, FFT size); <paramref name="pmfs"/>
+    /// are its stages discretised there (discretisation is deterministic, so a remembered product is the same numbers).
+    /// </summary>
+    private (Complex[] Spectrum, double LogFinite) ProductOfStages(ReadOnlySpan<(LossPmf Pmf, long Reps)> pmfs, double interval, LossDirection direction, int size)
+    {
+        int slot = (int)direction;
+        lock (_regrown)
+        {
+            if (_regrown[slot] is { } known && known.Interval == interval && known.Size == size)
+                return ((Complex[])known.Spectrum.Clone(), known.LogFinite);
+        }
+        var product = Multiply(pmfs, size);
+        lock (_regrown) _regrown[slot] = (interval, size, (Complex[])product.Spectrum.Clone(), product.LogFinite);
+        return product;
     }
 
     private static ComposedLoss Finish(DirectionState state, long minIndex, double interval)

@@ -88,7 +88,7 @@ public class DpSgdTrainerTests
     public void NonPrivateTrainingIsRecordedAsSuchAndLearns()
     {
         using var backend = new SimdBackend();
-        var options = new DpSgdOptions { Private = false, ExpectedBatchSize = 40, Steps = 200, Seed = 3, Workers = 2, ProgressInterval = 2 };
+        var options = new DpSgdOptions { Private = false, ExpectedBatchSize = 40, Steps = 200, Seed = 3, Workers = 2, ProgressInterval = 1 };
         using var trainer = new DpSgdTrainer(backend, Model(), Data(), new MeanSquaredError(), new AdamOptimizer(1e-2f), options);
         var reports = new List<TrainingProgress>();
         var record = trainer.Train(new SynchronousProgress(reports.Add));
