@@ -14,6 +14,13 @@ public interface IComputeBackend : IDisposable
     /// <summary>Short name: "simd", "reference", "ilgpu-cpu", "cuda", …</summary>
     string Name { get; }
 
+    /// <summary>
+    /// How many threads may issue ops at once. The CPU backends take any number (each op runs on its
+    /// caller's thread); a GPU backend queues every op on one stream and caches device buffers, so
+    /// callers that split a batch over workers must use one worker there.
+    /// </summary>
+    int MaxConcurrentCallers => int.MaxValue;
+
     // ---- memory -------------------------------------------------------------------------
 
     /// <summary>Allocates zeroed storage for a rows × cols tensor.</summary>

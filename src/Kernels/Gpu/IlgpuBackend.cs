@@ -59,6 +59,10 @@ public sealed partial class IlgpuBackend : IComputeBackend
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <inheritdoc />
+    /// <remarks>One: the accelerator stream and the span-buffer cache are not safe to share across threads (the first fit on a real GPU failed with 16 workers racing here).</remarks>
+    public int MaxConcurrentCallers => 1;
+
     /// <summary>The accelerator's name, e.g. "NVIDIA H100 80GB HBM3" or "CPUAccelerator".</summary>
     public string DeviceName => _accelerator.Name;
 

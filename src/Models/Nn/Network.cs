@@ -25,6 +25,7 @@ public sealed class Network : IDisposable
         Backend = backend;
         Root = new Sequential(layers);
         MaxRows = maxRows;
+        workers = Math.Min(workers, backend.MaxConcurrentCallers); // a GPU backend parallelises inside each op
         Workers = workers;
         var builder = new LayerBuilder(backend, Parameters, maxRows, workers, _owned);
         Root.Build(builder, "");

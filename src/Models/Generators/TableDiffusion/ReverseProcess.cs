@@ -43,7 +43,7 @@ internal sealed class ReverseProcess : IDisposable
         // small to split, so it holds a full batch; the others hold their share.
         // Each denoiser holds the weights: a wide model gets as many as 256 MB of copies allow.
         int byWeights = (int)Math.Clamp((256L << 20) / (4L * Math.Max(1, model.Parameters.Length)), 1, int.MaxValue);
-        int count = Math.Max(1, Math.Min(Math.Min(RowPartition.DefaultWorkers, byWeights), capacity));
+        int count = Math.Max(1, Math.Min(Math.Min(Math.Min(RowPartition.DefaultWorkers, backend.MaxConcurrentCallers), byWeights), capacity));
         _workers = new Worker[count];
         try
         {
