@@ -8,8 +8,8 @@ namespace DpSynth.Kernels.Tests.Cases;
 /// <summary>The case table itself: it covers the whole op set, at every tier, and its rows are well formed.</summary>
 public sealed class KernelCaseTableTests
 {
-    // Memory management and synchronisation are exercised by every row rather than by rows of their own.
-    private static readonly string[] Plumbing = ["Allocate", "Upload", "Download", "Synchronize", "Dispose", "get_Name"];
+    // Memory management, synchronisation and the backend's properties are exercised by every row rather than by rows of their own.
+    private static readonly string[] Plumbing = ["Allocate", "Upload", "Download", "Synchronize", "Dispose", "get_Name", "get_MaxConcurrentCallers"];
 
     [Fact]
     public void Every_op_of_the_backend_interface_has_rows_at_every_tier()
