@@ -130,13 +130,15 @@ internal static class FitCommand
     /// Preprocessing stages are shown once the fit has run for <paramref name="quietFor"/>: a wide
     /// table shows that it is moving, while a quick refusal of bad input stays a single line.
     /// </summary>
-    internal sealed class LineProgress(TextWriter error, TimeSpan? quietFor = null) : IProgress<TrainingProgress>
+    internal sealed class LineProgress(TextWriter error, TimeSpan? quietFor = null, TimeSpan? lineInterval = null) : IProgress<TrainingProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         // Ten seconds, not one: on a loaded two-core machine a refusal (e.g. a budget too small to
         // calibrate, found after preprocessing) can take several seconds to arrive.
         private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(10);
         private int _lastDecile = -1;
+        private readonly Stopwatch _sinceLine = new();
+        private readonly TimeSpan _lineInterval = lineInterval ?? TimeSpan.FromSeconds(1);
 
         public void Report(TrainingProgress p)
         {
@@ -147,10 +149,15 @@ internal static class FitCommand
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage}{count}  epsilon {p.Epsilon:0.###}"));
                 return;
             }
-            // About ten lines per run, whatever the step count.
+            // A line per tenth of the run, at most one a second (the first a second into training), and
+            // the last step: each line prices ε with the PLD accountant (tens of milliseconds), so a
+            // short fit prints and pays for few.
+            if (!_sinceLine.IsRunning) _sinceLine.Start();
             int decile = (int)(10 * p.Step / Math.Max(1, p.TotalSteps));
-            if (decile == _lastDecile && p.Step != p.TotalSteps) return;
+            bool last = p.Step == p.TotalSteps;
+            if (!last && (decile == _lastDecile || _sinceLine.Elapsed < _lineInterval)) return;
             _lastDecile = decile;
+            _sinceLine.Restart();
             // The trainer withholds batch size (−1) and loss (NaN) when it does not release them.
             string batch = p.BatchSize >= 0 ? $"  batch {p.BatchSize}" : "";
             string loss = double.IsNaN(p.Loss) ? "" : string.Create(CultureInfo.InvariantCulture, $"  loss {p.Loss:0.0000}");

@@ -62,6 +62,6 @@ public static class FitPlanning
 
     private sealed class ComposedEpsilonProgress(IProgress<TrainingProgress> inner, Func<long, double> composed) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => inner.Report(value with { Epsilon = composed(value.Step) });
+        public void Report(TrainingProgress value) => inner.Report(value with { EpsilonPricing = () => composed(value.Step) });
     }
 }

@@ -139,6 +139,16 @@ public sealed class DpSgdPlan
         return epsilon;
     }
 
+    /// <summary>
+    /// <see cref="EpsilonAfter"/> of <paramref name="steps"/>, priced once and only when called: what a
+    /// progress report carries (see <see cref="TrainingProgress"/>).
+    /// </summary>
+    public Func<double> EpsilonPricing(long steps)
+    {
+        var price = new Lazy<double>(() => EpsilonAfter(steps));
+        return () => price.Value;
+    }
+
     /// <summary>The privacy record of a run that has completed <paramref name="stepsRun"/> steps.</summary>
     public TrainingRecord Record(long stepsRun) => new(
         Options.Private,

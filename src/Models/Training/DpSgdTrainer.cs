@@ -146,7 +146,7 @@ public sealed class DpSgdTrainer : IDisposable
                 // runs unless the caller explicitly asks for them.
                 bool show = !Options.Private || Options.ReportPrivateDiagnostics;
                 double loss = show && batch.Length > 0 ? lossSum / (batch.Length * (double)_data.RowsPerRecord) : double.NaN;
-                progress.Report(new TrainingProgress(Step, TotalSteps, show ? batch.Length : -1, loss, EpsilonAfter(Step)));
+                progress.Report(new TrainingProgress(Step, TotalSteps, show ? batch.Length : -1, loss, Plan.EpsilonPricing(Step)));
             }
         }
         return Record();

@@ -111,7 +111,7 @@ public sealed class PerExampleDpSgdTrainer
                 // Loss and batch size are un-noised functions of private records: hidden in private runs.
                 bool show = !options.Private || options.ReportPrivateDiagnostics;
                 double loss = show && batch.Length > 0 ? lossSum / batch.Length : double.NaN;
-                progress.Report(new TrainingProgress(Step, Plan.TotalSteps, show ? batch.Length : -1, loss, Plan.EpsilonAfter(Step)));
+                progress.Report(new TrainingProgress(Step, Plan.TotalSteps, show ? batch.Length : -1, loss, Plan.EpsilonPricing(Step)));
             }
         }
         return Plan.Record(Step);

@@ -3,13 +3,65 @@ using DpSynth.Privacy.Calibration;
 namespace DpSynth.Models.Training;
 
 /// <summary>Progress of a run, reported through <see cref="IProgress{T}"/>.</summary>
-/// <param name="Step">Steps completed.</param>
-/// <param name="TotalSteps">Steps planned.</param>
-/// <param name="BatchSize">Examples in the last step's Poisson batch; −1 in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</param>
-/// <param name="Loss">Mean row loss of the last step; NaN in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/> (it is not a private statistic).</param>
-/// <param name="Epsilon">ε spent by the steps completed so far (+∞ for non-private runs).</param>
-public readonly record struct TrainingProgress(long Step, long TotalSteps, int BatchSize, double Loss, double Epsilon)
+/// <remarks>
+/// ε is priced only when read: pricing a step count with the PLD accountant costs tens of
+/// milliseconds, and most reports are never shown (a display throttles them), so a fit that
+/// reports every tenth of its steps pays only for the lines it prints.
+/// </remarks>
+public readonly record struct TrainingProgress
 {
+    private readonly Func<double>? _epsilon;
+    private readonly double _knownEpsilon;
+
+    /// <summary>A report whose ε is already known.</summary>
+    /// <param name="step">Steps completed.</param>
+    /// <param name="totalSteps">Steps planned.</param>
+    /// <param name="batchSize">Examples in the last step's Poisson batch; −1 in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</param>
+    /// <param name="loss">Mean row loss of the last step; NaN in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/> (it is not a private statistic).</param>
+    /// <param name="epsilon">ε spent by the steps completed so far (+∞ for non-private runs).</param>
+    public TrainingProgress(long step, long totalSteps, int batchSize, double loss, double epsilon)
+    {
+        Step = step;
+        TotalSteps = totalSteps;
+        BatchSize = batchSize;
+        Loss = loss;
+        _knownEpsilon = epsilon;
+    }
+
+    /// <summary>A report whose ε is priced by <paramref name="epsilon"/> when <see cref="Epsilon"/> is read.</summary>
+    /// <param name="step">Steps completed.</param>
+    /// <param name="totalSteps">Steps planned.</param>
+    /// <param name="batchSize">As in the other constructor.</param>
+    /// <param name="loss">As in the other constructor.</param>
+    /// <param name="epsilon">Prices ε spent by the steps completed so far (it may be called more than once).</param>
+    public TrainingProgress(long step, long totalSteps, int batchSize, double loss, Func<double> epsilon)
+        : this(step, totalSteps, batchSize, loss, double.NaN) => _epsilon = epsilon ?? throw new ArgumentNullException(nameof(epsilon));
+
+    /// <summary>Steps completed.</summary>
+    public long Step { get; init; }
+
+    /// <summary>Steps planned.</summary>
+    public long TotalSteps { get; init; }
+
+    /// <summary>Examples in the last step's Poisson batch; −1 in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Mean row loss of the last step; NaN in private runs unless <see cref="DpSgdOptions.ReportPrivateDiagnostics"/>.</summary>
+    public double Loss { get; init; }
+
+    /// <summary>ε spent by the steps completed so far (+∞ for non-private runs); priced now if it was deferred.</summary>
+    public double Epsilon
+    {
+        get => _epsilon is null ? _knownEpsilon : _epsilon();
+        init { _epsilon = null; _knownEpsilon = value; }
+    }
+
+    /// <summary>Deferred pricing: <see cref="Epsilon"/> will call this when read.</summary>
+    public Func<double> EpsilonPricing
+    {
+        init => _epsilon = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
     /// <summary>
     /// Null for a training step; for a preprocessing report, what is being done (e.g. "encoding: column"),
     /// with <see cref="Step"/> of <see cref="TotalSteps"/> units done and <see cref="Epsilon"/> the ledger's ε so far.

@@ -36,6 +36,13 @@ public sealed class PrivacyLedger
     /// </summary>
     private RunningComposition? _pld;
 
+    /// <summary>
+    /// The last candidate priced that fitted the budget, kept because the one a run goes on to spend
+    /// is that candidate: the noise calibration prices σ candidates and ends on the one it returns,
+    /// and the trainer then spends exactly that stage. Cleared when a stage is spent.
+    /// </summary>
+    private (PrivacyCost Cost, double Epsilon, RunningComposition? Composition)? _lastFitting;
+
     private RunningComposition Pld => _pld ??= _stages.Aggregate(RunningComposition.Empty(new PldAccountant()), (c, s) => c.Plus(s.Cost));
 
     /// <summary>Creates an empty ledger.</summary>
@@ -57,7 +64,7 @@ public sealed class PrivacyLedger
     /// </summary>
     internal PrivacyLedger Snapshot()
     {
-        var copy = new PrivacyLedger(Budget, Randomness, Accountant) { _pld = _pld };
+        var copy = new PrivacyLedger(Budget, Randomness, Accountant) { _pld = _pld, _lastFitting = _lastFitting };
         copy._stages.AddRange(_stages);
         return copy;
     }
@@ -100,6 +107,7 @@ public sealed class PrivacyLedger
             throw new PrivacyBudgetExceededException(string.Create(CultureInfo.InvariantCulture,
                 $"privacy budget exceeded: stage '{stage.Name}' ({stage.Mechanism}) would raise epsilon from {TotalEpsilon:0.####} to {after:0.####} at delta {Budget.Delta:R}, over the budget {Budget.Epsilon:R}; it was not run"));
         _stages.Add(stage);
+        _lastFitting = null;
         if (composition is not null) _pld = composition;
     }
 
@@ -108,9 +116,16 @@ public sealed class PrivacyLedger
     {
         CheckNeighbouring(stage);
         stage.Cost.Validate();
+        if (_lastFitting is { } known && known.Cost.Equals(stage.Cost)) return (known.Epsilon, known.Composition);
         double rdp = RdpEpsilon([.. _stages, stage], Budget.Delta);
-        if (Accountant == AccountantKind.Rdp) return (rdp, null);
-        var composition = Pld.Plus(stage.Cost);
+        var priced = Accountant == AccountantKind.Rdp ? (rdp, null) : PldPrice(stage.Cost, rdp);
+        if (priced.Epsilon <= Budget.Epsilon) _lastFitting = (stage.Cost, priced.Epsilon, priced.Composition);
+        return priced;
+    }
+
+    private (double Epsilon, RunningComposition? Composition) PldPrice(PrivacyCost cost, double rdp)
+    {
+        var composition = Pld.Plus(cost);
         return (Math.Min(composition.EpsilonAt(Budget.Delta), rdp), composition);
     }
 

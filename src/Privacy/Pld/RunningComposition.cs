@@ -115,16 +115,26 @@ internal sealed class RunningComposition
         while (true)
         {
             if (steps.Any(s => !PldAccountant.SingleStepsFit([(s.Model, s.Reps)], interval, s.Tail))) { interval *= 2; continue; }
-            var pmfs = new (LossPmf Pmf, long Reps)[directions.Length][];
+            var pmfs = new Lazy<(LossPmf Pmf, long Reps)[]>[directions.Length];
             var moments = new ChernoffWindow.Moments[directions.Length];
             var windows = new (long Lo, long Hi)[directions.Length];
             bool fits = true;
             for (int d = 0; d < directions.Length && fits; d++)
             {
                 var direction = directions[d];
-                pmfs[d] = steps.Select(s => (Pmf: s.Model.Discretise(interval, direction, s.Tail), s.Reps)).ToArray();
-                moments[d] = ChernoffWindow.Moments.Empty;
-                foreach (var (pmf, reps) in pmfs[d]) moments[d] = moments[d].Plus(pmf, reps);
+                pmfs[d] = new Lazy<(LossPmf, long)[]>(() => steps.Select(s => (Pmf: s.Model.Discretise(interval, direction, s.Tail), s.Reps)).ToArray());
+                // The prefix's stages at the prefix's own grid have the moments it keeps: only the new
+                // stage needs discretising for the window (the others only if their product is not remembered).
+                if (prefix?.MomentsAt(interval, direction) is { } known && steps.Length > 0)
+                {
+                    var last = steps[^1];
+                    moments[d] = known.Plus(last.Model.Discretise(interval, direction, last.Tail), last.Reps);
+                }
+                else
+                {
+                    moments[d] = ChernoffWindow.Moments.Empty;
+                    foreach (var (pmf, reps) in pmfs[d].Value) moments[d] = moments[d].Plus(pmf, reps);
+                }
                 windows[d] = ChernoffWindow.Find(moments[d], interval, settings.TruncationMass / 2);
                 fits = windows[d].Hi - windows[d].Lo + 1 <= PldAccountant.MaxGridSize;
             }
@@ -134,16 +144,16 @@ internal sealed class RunningComposition
             var composed = new ComposedLoss[directions.Length];
             Parallel.For(0, directions.Length, d =>
             {
-                var stagePmfs = pmfs[d];
                 int size = PldAccountant.FftSize(windows[d].Hi - windows[d].Lo + 1);
-                var (spectrum, logFinite) = prefix is null || stagePmfs.Length == 0
-                    ? Multiply(stagePmfs, size)
-                    : prefix.ProductOfStages(stagePmfs.AsSpan(0, stagePmfs.Length - 1), interval, directions[d], size);
-                if (prefix is not null && stagePmfs.Length > 0)
+                var (spectrum, logFinite) = prefix is null || steps.Length == 0
+                    ? Multiply(pmfs[d].Value, size)
+                    : prefix.ProductOfStages(() => pmfs[d].Value.AsSpan(0, steps.Length - 1).ToArray(), interval, directions[d], size);
+                if (prefix is not null && steps.Length > 0)
                 {
-                    var (pmf, reps) = stagePmfs[^1];
-                    PldAccountant.MultiplySpectrum(spectrum, pmf, reps);
-                    logFinite += reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
+                    var lastStep = steps[^1];
+                    var pmf = pmfs[d].IsValueCreated ? pmfs[d].Value[^1].Pmf : lastStep.Model.Discretise(interval, directions[d], lastStep.Tail);
+                    PldAccountant.MultiplySpectrum(spectrum, pmf, lastStep.Reps);
+                    logFinite += lastStep.Reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
                 }
                 states[d] = new DirectionState(directions[d], spectrum, logFinite, moments[d]);
                 if (steps.Length > 0) composed[d] = Finish(states[d], windows[d].Lo, interval);
@@ -151,6 +161,15 @@ internal sealed class RunningComposition
             var distribution = steps.Length == 0 ? null : new PrivacyLossDistribution(interval, composed);
             return new RunningComposition(settings, steps, interval, states, distribution);
         }
+    }
+
+    /// <summary>The window moments of this composition's stages in <paramref name="direction"/>, if it was composed at <paramref name="interval"/> in that direction.</summary>
+    private ChernoffWindow.Moments? MomentsAt(double interval, LossDirection direction)
+    {
+        if (interval != _interval) return null;
+        foreach (var state in _directions)
+            if (state.Direction == direction) return state.Moments;
+        return null;
     }
 
     /// <summary>The product of the stages' spectra at FFT size <paramref name="size"/>, multiplied from 1 in stage order, and log P(no stage hits +∞).</summary>
@@ -170,9 +189,10 @@ internal sealed class RunningComposition
 
     /// <summary>
     /// A fresh copy of this composition's stages multiplied at (Δ, direction, FFT size); <paramref name="pmfs"/>
-    /// are its stages discretised there (discretisation is deterministic, so a remembered product is the same numbers).
+    /// gives its stages discretised there, called only when the product is not remembered (discretisation
+    /// is deterministic, so a remembered product is the same numbers).
     /// </summary>
-    private (Complex[] Spectrum, double LogFinite) ProductOfStages(ReadOnlySpan<(LossPmf Pmf, long Reps)> pmfs, double interval, LossDirection direction, int size)
+    private (Complex[] Spectrum, double LogFinite) ProductOfStages(Func<(LossPmf Pmf, long Reps)[]> pmfs, double interval, LossDirection direction, int size)
     {
         int slot = (int)direction;
         lock (_regrown)
@@ -180,7 +200,7 @@ internal sealed class RunningComposition
             if (_regrown[slot] is { } known && known.Interval == interval && known.Size == size)
                 return ((Complex[])known.Spectrum.Clone(), known.LogFinite);
         }
-        var product = Multiply(pmfs, size);
+        var product = Multiply(pmfs(), size);
         lock (_regrown) _regrown[slot] = (interval, size, (Complex[])product.Spectrum.Clone(), product.LogFinite);
         return product;
     }

@@ -15,7 +15,7 @@ namespace DpSynth.Models.Generators.TableDiffusion;
 public sealed record TableDiffusionMemory
 {
     /// <summary>Bytes the batch buffers (activations, their gradients, the step's inputs and targets) may take at most.</summary>
-    public const long BatchBudgetBytes = 256L << 20;
+    public const long BatchBudgetBytes = 32L << 20;
 
     /// <summary>Bytes the workers' own gradient vectors may take together at most (at least one worker runs).</summary>
     public const long WorkerGradientBudgetBytes = 256L << 20;
