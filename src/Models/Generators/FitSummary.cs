@@ -61,7 +61,20 @@ public sealed record FitSummary
     public bool SecureRandomness { get; init; }
 
     /// <summary>Each ledger stage's ε alone; empty when the ledger was not read (e.g. a model loaded for sampling).</summary>
-    public IReadOnlyList<StageSpend> Stages { get; init; } = [];
+    /// <remarks>Priced when first read: fifty stages alone are fifty PLD compositions, which a fit that only saves its model never shows.</remarks>
+    public IReadOnlyList<StageSpend> Stages
+    {
+        get => _stages.Value;
+        init => _stages = new Lazy<IReadOnlyList<StageSpend>>(value);
+    }
+
+    private Lazy<IReadOnlyList<StageSpend>> _stages = new(() => []);
+
+    /// <summary>Sets <see cref="Stages"/> to <see cref="StagesOf"/> the ledger, priced when first read.</summary>
+    private PrivacyLedger StagesOfLedger
+    {
+        init => _stages = new Lazy<IReadOnlyList<StageSpend>>(() => StagesOf(value));
+    }
 
     /// <summary>Timings of the fit; null for a model loaded from a file written before they were recorded.</summary>
     public FitTimings? Timings { get; init; }
@@ -89,7 +102,7 @@ public sealed record FitSummary
             SecureRandomness = record.SecureRandomness,
             RowCount = plan.RowCount.Rows,
             RowCountPublic = plan.RowCount.IsPublic,
-            Stages = StagesOf(ledger),
+            StagesOfLedger = ledger,
             Timings = timings,
         };
     }
@@ -146,7 +159,7 @@ public sealed record FitSummary
         double D(string key) => o[key] is JsonValue v && v.TryGetValue(out double d) ? d : throw new FormatException($"the training summary's '{key}' is missing or not a number");
         double? Optional(string key) => o[key] is null ? null : D(key);
         double? pre = Optional("preprocessing_seconds"), train = Optional("training_seconds");
-        return new FitSummary
+        var summary = new FitSummary
         {
             Epsilon = D("total_epsilon"),
             Delta = D("delta"),
@@ -159,8 +172,8 @@ public sealed record FitSummary
             SecureRandomness = o["secure_randomness"] is JsonValue s && s.TryGetValue(out bool secure) && secure,
             RowCount = Optional("rows") is double rows ? (long)rows : null,
             RowCountPublic = o["rows_public"] is JsonValue rp && rp.TryGetValue(out bool rowsPublic) && rowsPublic,
-            Stages = ledger is null ? [] : StagesOf(ledger),
             Timings = pre is double p && train is double t ? new FitTimings(p, t) : null,
         };
+        return ledger is null ? summary : summary with { StagesOfLedger = ledger };
     }
 }

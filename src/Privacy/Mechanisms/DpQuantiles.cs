@@ -72,17 +72,21 @@ public static class DpQuantiles
     private static double Sample(double[] edges, double[] logMass, double p, double epsilon, IRandomSource random, PiecewiseMeasure? baseMeasure)
     {
         int n = edges.Length - 2;
-        var logWeights = new double[n + 1];
+        var weights = new double[n + 1];
         for (int i = 0; i <= n; i++)
-            logWeights[i] = double.IsNegativeInfinity(logMass[i]) ? double.NegativeInfinity : logMass[i] - epsilon * Math.Abs(i - p * n) / 2;
-        double max = logWeights.Max();
+            weights[i] = double.IsNegativeInfinity(logMass[i]) ? double.NegativeInfinity : logMass[i] - epsilon * Math.Abs(i - p * n) / 2;
+        // Exponentiated once, vectorised: a column of a large table has as many intervals as rows,
+        // and a fit draws hundreds of quantiles.
+        double max = System.Numerics.Tensors.TensorPrimitives.Max(weights);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(weights, max, weights);
+        System.Numerics.Tensors.TensorPrimitives.Exp(weights, weights);
         double total = 0;
-        for (int i = 0; i <= n; i++) total += Math.Exp(logWeights[i] - max);
+        for (int i = 0; i <= n; i++) total += weights[i];
         double target = random.NextDouble() * total;
         int chosen = n;
         for (int i = 0; i <= n; i++)
         {
-            double w = Math.Exp(logWeights[i] - max);
+            double w = weights[i];
             if (target < w && w > 0) { chosen = i; break; }
             target -= w;
         }

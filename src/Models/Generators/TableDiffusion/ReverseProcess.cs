@@ -39,8 +39,9 @@ internal sealed class ReverseProcess : IDisposable
         _path = SamplingPath(_levels, options.SamplingSteps);
         (_signal, _noise) = options.ForwardCoefficients();
         // One denoiser per core, each running whole rows through every level: rows are independent,
-        // so the work splits once per batch instead of once per op. Worker 0 also takes batches too
-        // small to split, so it holds a full batch; the others hold their share.
+        // so the work splits once per batch instead of once per op. Each holds its share of a batch;
+        // worker 0 also takes the batches too small to split (see RowPartition.For), so it holds at
+        // least those.
         // Each denoiser holds the weights: a wide model gets as many as 256 MB of copies allow.
         int byWeights = (int)Math.Clamp((256L << 20) / (4L * Math.Max(1, model.Parameters.Length)), 1, int.MaxValue);
         int count = Math.Max(1, Math.Min(Math.Min(Math.Min(RowPartition.DefaultWorkers, backend.MaxConcurrentCallers), byWeights), capacity));
@@ -48,7 +49,9 @@ internal sealed class ReverseProcess : IDisposable
         try
         {
             // Built side by side: allocating and touching each worker's workspaces is a visible part of a short run.
-            Parallel.For(0, count, i => _workers[i] = new Worker(model, backend, i == 0 ? capacity : (capacity + count - 1) / count));
+            int share = (capacity + count - 1) / count;
+            int unsplit = (int)Math.Min(capacity, Math.Ceiling(ParallelMinFlops / FlopsPerRow(model.Parameters.Length, _levels)));
+            Parallel.For(0, count, i => _workers[i] = new Worker(model, backend, i == 0 ? Math.Max(share, unsplit) : share));
         }
         catch (AggregateException e)
         {
@@ -99,10 +102,11 @@ internal sealed class ReverseProcess : IDisposable
     public Span<float> Run(NoiseKey key, long start, int n)
     {
         if (n < 1 || n > _capacity) throw new ArgumentOutOfRangeException(nameof(n), n, $"a batch holds 1..{_capacity} rows");
-        double flopsPerRow = 2.0 * _workers[0].Network.Parameters.Length * _levels;
-        RowPartition.For(n, flopsPerRow, ParallelMinFlops, (worker, first, count) => RunRows(_workers[worker], key, start, first, count), _workers.Length);
+        RowPartition.For(n, FlopsPerRow(_workers[0].Network.Parameters.Length, _levels), ParallelMinFlops, (worker, first, count) => RunRows(_workers[worker], key, start, first, count), _workers.Length);
         return _prediction.AsSpan(0, n * _width);
     }
+
+    private static double FlopsPerRow(long parameters, int levels) => 2.0 * parameters * levels;
 
     /// <summary>Work below which a batch runs on one core (a parallel dispatch costs tens of microseconds).</summary>
     private const double ParallelMinFlops = 4e6;
