@@ -42,7 +42,7 @@ public sealed class ActivationLayer : Layer
     {
         _backend = builder.Backend;
         _output = builder.AllocateRows(Width);
-        _inputGradient = builder.AllocateRows(Width);
+        _inputGradient = builder.AllocateGradientRows(Width);
         _inputs = PerWorker(builder);
     }
 

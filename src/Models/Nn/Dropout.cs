@@ -51,7 +51,7 @@ public sealed class Dropout : Layer
         _backend = builder.Backend;
         _output = builder.AllocateRows(Width);
         _mask = builder.AllocateRows(Width);
-        _inputGradient = builder.AllocateRows(Width);
+        _inputGradient = builder.AllocateGradientRows(Width);
         _hostMask = new float[(long)builder.MaxRows * Width];
     }
 

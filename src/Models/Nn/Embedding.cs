@@ -68,8 +68,8 @@ public sealed class Embedding : Layer
         _oneHot = builder.AllocateRows(Count);
         _embedded = builder.AllocateRows(Dimension);
         _output = builder.AllocateRows(OutputWidth);
-        _embeddingGradient = builder.AllocateRows(Dimension);
-        _inputGradient = builder.AllocateRows(Inputs);
+        _embeddingGradient = builder.AllocateGradientRows(Dimension);
+        _inputGradient = builder.AllocateGradientRows(Inputs);
         _indexColumn = builder.AllocateRows(1);
         _hostIndices = new float[builder.MaxRows];
         _hostOneHot = new float[(long)builder.MaxRows * Count];

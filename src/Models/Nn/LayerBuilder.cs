@@ -12,8 +12,9 @@ public sealed class LayerBuilder
 {
     private readonly List<TensorStorage> _owned;
 
-    internal LayerBuilder(IComputeBackend backend, ParameterSet parameters, int maxRows, int workers, List<TensorStorage> owned)
+    internal LayerBuilder(IComputeBackend backend, ParameterSet parameters, int maxRows, int workers, List<TensorStorage> owned, bool training = true)
     {
+        Training = training;
         Backend = backend;
         Parameters = parameters;
         MaxRows = maxRows;
@@ -32,6 +33,12 @@ public sealed class LayerBuilder
 
     /// <summary>Number of workers that run passes concurrently on disjoint rows.</summary>
     public int Workers { get; }
+
+    /// <summary>
+    /// False for a network that only predicts (a sampler): the workspaces only a backward pass uses
+    /// (<see cref="AllocateGradientRows"/>) then hold no rows, which halves a denoiser's memory.
+    /// </summary>
+    public bool Training { get; }
 
     /// <summary>Floats allocated for workspaces so far.</summary>
     public long WorkspaceFloats { get; private set; }
@@ -54,6 +61,12 @@ public sealed class LayerBuilder
         WorkspaceFloatsPerRow += cols;
         return Allocate(MaxRows, cols);
     }
+
+    /// <summary>
+    /// A batch-sized workspace that only the backward pass reads or writes (gradients, per-example
+    /// products): <see cref="MaxRows"/> × cols when <see cref="Training"/>, else no rows.
+    /// </summary>
+    public Tensor AllocateGradientRows(int cols) => Training ? AllocateRows(cols) : Allocate(0, cols);
 
     /// <summary>One rows × cols scratch tensor per worker.</summary>
     public Tensor[] AllocatePerWorker(int rows, int cols)

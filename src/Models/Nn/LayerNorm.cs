@@ -59,10 +59,10 @@ public class LayerNorm : Layer
         _output = builder.AllocateRows(Width);
         _mean = builder.AllocateRows(1);
         _rstd = builder.AllocateRows(1);
-        _inputGradient = builder.AllocateRows(Width);
-        _scaledProduct = builder.AllocateRows(Width);
-        _unitMean = builder.AllocateRows(1);
-        _unitRstd = builder.AllocateRows(1);
+        _inputGradient = builder.AllocateGradientRows(Width);
+        _scaledProduct = builder.AllocateGradientRows(Width);
+        _unitMean = builder.AllocateGradientRows(1);
+        _unitRstd = builder.AllocateGradientRows(1);
         _ones = builder.Constant(1, Width, 1f);
         _zeros = builder.Constant(1, Width, 0f);
         _discardGamma = builder.AllocatePerWorker(1, Width);

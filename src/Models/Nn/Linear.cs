@@ -84,8 +84,8 @@ public class Linear : Layer
         if (HasBias) Bias = builder.Parameters.Add(name + ".bias", 1, Outputs);
         _output = builder.AllocateRows(Outputs);
         if (!Fused) _preActivation = builder.AllocateRows(Outputs);
-        if (_activation != Activation.None) _delta = builder.AllocateRows(Outputs);
-        _inputGradient = builder.AllocateRows(Inputs);
+        if (_activation != Activation.None) _delta = builder.AllocateGradientRows(Outputs);
+        _inputGradient = builder.AllocateGradientRows(Inputs);
         _inputs = PerWorker(builder);
         _deltas = PerWorker(builder);
     }

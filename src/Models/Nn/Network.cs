@@ -18,7 +18,8 @@ public sealed class Network : IDisposable
     /// <param name="maxRows">Largest number of rows in one batch (all workers together).</param>
     /// <param name="workers">Number of workers that run passes concurrently on disjoint rows.</param>
     /// <param name="seed">Seed of the initial weights.</param>
-    public Network(IComputeBackend backend, IEnumerable<Layer> layers, int maxRows, int workers = 1, int seed = 0)
+    /// <param name="training">False for a network that only predicts: no workspace of the backward pass is allocated (see <see cref="LayerBuilder.Training"/>).</param>
+    public Network(IComputeBackend backend, IEnumerable<Layer> layers, int maxRows, int workers = 1, int seed = 0, bool training = true)
     {
         if (maxRows <= 0) throw new ArgumentOutOfRangeException(nameof(maxRows), $"A network needs a positive batch capacity, got {maxRows}.");
         if (workers <= 0) throw new ArgumentOutOfRangeException(nameof(workers), $"A network needs at least one worker, got {workers}.");
@@ -27,7 +28,8 @@ public sealed class Network : IDisposable
         MaxRows = maxRows;
         workers = Math.Min(workers, backend.MaxConcurrentCallers); // a GPU backend parallelises inside each op
         Workers = workers;
-        var builder = new LayerBuilder(backend, Parameters, maxRows, workers, _owned);
+        Training = training;
+        var builder = new LayerBuilder(backend, Parameters, maxRows, workers, _owned, training);
         Root.Build(builder, "");
         Parameters.Allocate(backend);
         _gradients = new Tensor[workers];
@@ -112,10 +114,19 @@ public sealed class Network : IDisposable
     public Tensor Forward(Tensor input, in BatchPass pass) => Root.Forward(input, pass);
 
     /// <summary>Backward pass from the loss gradient w.r.t. the outputs; the input gradient is not formed.</summary>
-    public void Backward(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, pass, needInputGradient: false);
+    public void Backward(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, EnsureTraining(pass), needInputGradient: false);
 
     /// <summary>Backward pass that also returns the gradient w.r.t. the network input (for tests and input optimisation).</summary>
-    public Tensor BackwardToInput(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, pass, needInputGradient: true)!;
+    public Tensor BackwardToInput(Tensor outputGradient, in BatchPass pass) => Root.Backward(outputGradient, EnsureTraining(pass), needInputGradient: true)!;
+
+    /// <summary>False when the network was built only to predict.</summary>
+    public bool Training { get; }
+
+    private ref readonly BatchPass EnsureTraining(in BatchPass pass)
+    {
+        if (!Training) throw new InvalidOperationException("This network was built to predict only; it has no workspaces for a backward pass.");
+        return ref pass;
+    }
 
     /// <summary>Adds each example's squared gradient norm (all layers) to norms (Examples × 1).</summary>
     public void AddSquaredNorms(in BatchPass pass, Tensor norms) => Root.AddSquaredNorms(pass, norms);

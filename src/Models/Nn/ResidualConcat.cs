@@ -51,8 +51,8 @@ public sealed class ResidualConcat : Layer
         _backend = builder.Backend;
         _inner.Build(builder, name);
         _output = builder.AllocateRows(Inputs + Outputs);
-        _innerGradient = builder.AllocateRows(Outputs);
-        _inputGradient = builder.AllocateRows(Inputs);
+        _innerGradient = builder.AllocateGradientRows(Outputs);
+        _inputGradient = builder.AllocateGradientRows(Inputs);
     }
 
     /// <inheritdoc />

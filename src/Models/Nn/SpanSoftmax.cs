@@ -71,7 +71,7 @@ public sealed class SpanSoftmax : Layer
     {
         _backend = builder.Backend;
         _output = builder.AllocateRows(Width);
-        _inputGradient = builder.AllocateRows(Width);
+        _inputGradient = builder.AllocateGradientRows(Width);
         if (_gumbelKey is null) return;
         if (builder.MaxRows > MaxRowsPerTag) throw new ArgumentException($"A Gumbel-softmax layer addresses at most {MaxRowsPerTag} rows per pass.");
         _noise = builder.AllocateRows(Width);

@@ -69,7 +69,7 @@ internal sealed class ReverseProcess : IDisposable
         public Worker(TableDiffusionModel model, IComputeBackend backend, int capacity)
         {
             int width = model.Encoder.Width, inputWidth = model.Options.InputWidth(width);
-            Network = new Network(backend, TableDiffusionModel.Denoiser(width, model.Options), capacity);
+            Network = new Network(backend, TableDiffusionModel.Denoiser(width, model.Options), capacity, training: false);
             if (Network.Parameters.Length != model.Parameters.Length)
             {
                 Network.Dispose();
