@@ -72,3 +72,28 @@ public class CalibrationSearchTests
         Assert.True(after > alone);
     }
 }
+
+/// <summary>The spectrum power behind every PLD composition (repeated squaring) agrees with Complex.Pow.</summary>
+public class SpectrumPowerTests
+{
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(2L)]
+    [InlineData(32L)]
+    [InlineData(1000L)]
+    [InlineData(123457L)]
+    public void RepeatedSquaringMatchesComplexPow(long n)
+    {
+        var random = new Random(11);
+        for (int i = 0; i < 200; i++)
+        {
+            // Characteristic-function values: modulus at most 1, near 1 for the frequencies that matter.
+            double modulus = Math.Pow(random.NextDouble(), 1.0 / (n + 1)), angle = (random.NextDouble() * 2 - 1) * Math.PI;
+            var z = System.Numerics.Complex.FromPolarCoordinates(modulus, angle);
+            var expected = System.Numerics.Complex.Pow(z, n);
+            var actual = DpSynth.Privacy.Pld.PldAccountant.Power(z, n);
+            Assert.True((actual - expected).Magnitude <= 1e-9 * Math.Max(expected.Magnitude, 1e-300) + 1e-300,
+                $"z = {z}, n = {n}: {actual} vs {expected}");
+        }
+    }
+}

@@ -158,7 +158,23 @@ public sealed class PldAccountant
         for (int i = 0; i < pmf.Mass.Length; i++)
             buffer[(int)Modulo(pmf.MinIndex + i, size)] += pmf.Mass[i];
         Radix2Fft.Transform(buffer, inverse: false);
-        for (int j = 0; j < size; j++) product[j] *= reps == 1 ? buffer[j] : Complex.Pow(buffer[j], reps);
+        for (int j = 0; j < size; j++) product[j] *= reps == 1 ? buffer[j] : Power(buffer[j], reps);
+    }
+
+    /// <summary>
+    /// z^n by repeated squaring: about 2·log₂ n complex products instead of Complex.Pow's logarithm,
+    /// exponential and trigonometry, with the same conditioning (z's own error is raised n-fold either way).
+    /// </summary>
+    internal static Complex Power(Complex z, long n)
+    {
+        Complex result = Complex.One;
+        while (n > 0)
+        {
+            if ((n & 1) != 0) result *= z;
+            n >>= 1;
+            if (n > 0) z *= z;
+        }
+        return result;
     }
 
     /// <summary>
