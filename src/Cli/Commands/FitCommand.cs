@@ -138,7 +138,7 @@ internal static class FitCommand
         private readonly TimeSpan _quietFor = quietFor ?? TimeSpan.FromSeconds(10);
         private int _lastDecile = -1;
         private readonly Stopwatch _sinceLine = new();
-        private readonly TimeSpan _lineInterval = lineInterval ?? TimeSpan.FromSeconds(1);
+        private readonly TimeSpan _lineInterval = lineInterval ?? TimeSpan.FromSeconds(2);
 
         public void Report(TrainingProgress p)
         {
@@ -149,7 +149,7 @@ internal static class FitCommand
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fit: {p.Stage}{count}  epsilon {p.Epsilon:0.###}"));
                 return;
             }
-            // A line per tenth of the run, at most one a second (the first a second into training), and
+            // A line per tenth of the run, at most one every two seconds (the first two seconds into training), and
             // the last step: each line prices ε with the PLD accountant (tens of milliseconds), so a
             // short fit prints and pays for few.
             if (!_sinceLine.IsRunning) _sinceLine.Start();
