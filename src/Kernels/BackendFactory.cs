@@ -33,7 +33,7 @@ public static class BackendFactory
             "cuda" => Gpu(device, "CUDA", () => IlgpuBackend.CreateCuda(index)),
             "opencl" => Gpu(device, "OpenCL", () => IlgpuBackend.CreateOpenCL(index)),
             "cpu" or "simd" => new SimdBackend(),
-            "ilgpu-cpu" => IlgpuBackend.CreateCpuSimulator(),
+            "ilgpu-cpu" => Gpu(device, "ILGPU CPU", IlgpuBackend.CreateCpuSimulator),
             _ => new ReferenceBackend(),
         };
     }
@@ -41,6 +41,8 @@ public static class BackendFactory
     // Whatever stops a GPU from starting (no driver, no device, an unsuitable one) is the user's machine, not a bug.
     private static IComputeBackend Gpu(string device, string runtime, Func<IComputeBackend> create)
     {
+        if (!GpuKernelsCompile)
+            throw new DeviceUnavailableException($"--device {device}: this dpsynth is a NativeAOT build, which cannot compile GPU kernels at run time; use --device cpu, or the standard build (dotnet tool or the single-file profile) for a GPU");
         try { return create(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -48,6 +50,12 @@ public static class BackendFactory
             throw new DeviceUnavailableException($"--device {device}: this machine has no usable {runtime} device ({why}); use --device cpu, or auto to pick the best available", e);
         }
     }
+
+    /// <summary>
+    /// False in a NativeAOT build: ILGPU compiles its kernels with run-time code generation, so only
+    /// the SIMD and reference backends exist there (the single-file and tool builds keep the JIT).
+    /// </summary>
+    public static bool GpuKernelsCompile => System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
 
     /// <summary>The device name <c>auto</c> stands for on this machine: "cuda" when a CUDA device is present, else "simd".</summary>
     public static string ResolveAuto() => CudaDeviceCount() > 0 ? "cuda" : "simd";
@@ -57,7 +65,7 @@ public static class BackendFactory
     {
         // Creating an ILGPU context costs a noticeable part of a short command's start-up; without
         // the driver library there can be no device, so look for it first.
-        if (!CudaDriverPresent()) return 0;
+        if (!GpuKernelsCompile || !CudaDriverPresent()) return 0;
         try
         {
             using var context = Context.Create(builder => builder.Cuda());
@@ -86,6 +94,7 @@ public static class BackendFactory
         var devices = new List<DeviceInfo>();
         try
         {
+            if (!GpuKernelsCompile) throw new NotSupportedException("a NativeAOT build uses no GPU");
             using var context = Context.Create(builder => builder.Cuda().OpenCL());
             var cuda = context.GetCudaDevices();
             for (int i = 0; i < cuda.Count; i++)
