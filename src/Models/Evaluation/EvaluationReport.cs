@@ -13,11 +13,12 @@ namespace DpSynth.Models.Evaluation;
 public sealed record EvaluationReport(
     TableSizes Rows, string Label, FidelityReport Fidelity, UtilityReport Utility, DcrReport Privacy, double ElapsedSeconds)
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>The report as indented JSON with snake_case names.</summary>

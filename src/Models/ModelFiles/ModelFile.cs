@@ -39,6 +39,8 @@ public static class ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         RespectNullableAnnotations = true,
+        // Compile-time metadata: no reflection on start-up, and nothing a trimmed binary could lose.
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>Version of the running library, as written into new files.</summary>

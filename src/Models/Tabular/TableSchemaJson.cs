@@ -7,7 +7,8 @@ namespace DpSynth.Models.Tabular;
 /// <summary>Reads and writes <see cref="TableSchema"/> as JSON, refusing malformed or contradictory schemas with a located message.</summary>
 public static class TableSchemaJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>How schemas are written and read; metadata from the source-generated <see cref="ModelsJsonContext"/>, not reflection.</summary>
+    internal static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // A typo in a property name ("publc") must not silently make bounds private or a list open.
@@ -19,6 +20,7 @@ public static class TableSchemaJson
         // Written for people to read and edit ("<=50K", "Côte d'Ivoire"), never embedded in HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>Reads a schema file.</summary>
