@@ -55,7 +55,7 @@ public class SourceGeneratedJsonTests
         // Each derived type is read through its [JsonConstructor]: one parameter per constructor argument.
         foreach (var (type, _) in derived)
             Assert.Equal(type.GetConstructors().Single(c => c.GetParameters().Length > 0).GetParameters().Length,
-                TableEncoder.JsonOptions.GetTypeInfo(type).Properties.Count(p => p.AssociatedParameter is not null));
+                TableEncoder.JsonOptions.GetTypeInfo(type).Properties.Count(p => p.AssociatedParameter is { IsMemberInitializer: false }));
     }
 
     [Fact]
@@ -98,9 +98,9 @@ public class SourceGeneratedJsonTests
         string json = HandBuiltEncoder().ToJson();
         foreach (var key in new[] { "provenance", "decimals", "imputedValue", "labels", "imputedCategory", "otherLabel", "hasMissing", "grid", "lower", "upper", "transform" })
             Assert.Contains($"\"{key}\":", json);
-        var back = (OneHotEncoder)TableEncoder.FromJson(json).Columns[1];
+        var back = (OneHotEncoder)TableEncoder.FromJson(json).Columns[2];
         Assert.Equal(["n", "y"], back.Labels!);
-        Assert.Equal("a", back.ImputedCategory);
+        Assert.Equal("false", back.ImputedCategory);
         Assert.Equal("public list", back.Provenance);
     }
 
@@ -168,15 +168,18 @@ public class SourceGeneratedJsonTests
         };
     }
 
-    /// <summary>One encoder of each kind with every optional field set.</summary>
+    /// <summary>Each kind of column encoder, with and without a missing slot, and every optional field set.</summary>
     private static TableEncoder HandBuiltEncoder() => new(
     [
-        new NumericEncoder("x", ColumnKind.Continuous, ColumnRole.Feature, NumericTransform.QuantileNormal, [-1, 0.1, 1e-300, 4.5], true)
+        new NumericEncoder("x", ColumnKind.Continuous, ColumnRole.Feature, NumericTransform.QuantileNormal, [-1, 1e-300, 0.1, 4.5], false)
             { Decimals = 3, ImputedValue = 0.25, Provenance = "dp quantiles" },
-        new OneHotEncoder("c", ColumnKind.Boolean, ColumnRole.Label, ["a", "b"], otherLabel: "(other)", hasMissing: true)
-            { Labels = ["n", "y"], ImputedCategory = "a", Provenance = "public list" },
-        new BinnedNumericEncoder("n", ColumnKind.Integer, ColumnRole.Feature, [0, 10, 20], [9, 19, 99], true)
-            { Decimals = 0, ImputedValue = 12, Provenance = "public bounds" },
+        new NumericEncoder("x2", ColumnKind.Integer, ColumnRole.Feature, NumericTransform.MinMax, [0, 10], true),
+        new OneHotEncoder("c", ColumnKind.Boolean, ColumnRole.Label, ["false", "true"])
+            { Labels = ["n", "y"], ImputedCategory = "false", Provenance = "public list" },
+        new OneHotEncoder("d", ColumnKind.Categorical, ColumnRole.Feature, ["p", "q"], otherLabel: "(other)", hasMissing: true),
+        new BinnedNumericEncoder("n", ColumnKind.Continuous, ColumnRole.Feature, [0, 10, 20], [9, 19, 99], false)
+            { Decimals = 1, ImputedValue = 12.5, Provenance = "public bounds" },
+        new BinnedNumericEncoder("m", ColumnKind.Integer, ColumnRole.Feature, [0, 10], [9, 19], true),
     ]);
 
     private static TableEncoder FittedAdultEncoder(NumericTransform numeric)
