@@ -22,10 +22,10 @@ public sealed record EvaluationReport(
     };
 
     /// <summary>The report as indented JSON with snake_case names.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.TypeInfo<EvaluationReport>());
 
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
-    public static EvaluationReport? FromJson(string json) => JsonSerializer.Deserialize<EvaluationReport>(json, Json);
+    public static EvaluationReport? FromJson(string json) => JsonSerializer.Deserialize(json, Json.TypeInfo<EvaluationReport>());
 }
 
 /// <summary>Row counts.</summary>

@@ -50,7 +50,7 @@ public static class TableSchemaJson
         // Typos are reported in the schema's own terms before the serializer sees them.
         SchemaJsonShape.Check(root, file);
         TableSchema? schema;
-        try { schema = root.Deserialize<TableSchema>(Options); }
+        try { schema = root.Deserialize(Options.TypeInfo<TableSchema>()); }
         catch (JsonException e) { throw new TableFormatException(file, 0, null, $"a valid schema at {e.Path ?? "the top level"}"); }
         if (schema is null) throw new TableFormatException(file, 0, null, "a schema object, got null");
         Validate(schema, file);
@@ -58,7 +58,7 @@ public static class TableSchemaJson
     }
 
     /// <summary>Writes the schema as indented JSON.</summary>
-    public static string ToJson(TableSchema schema) => JsonSerializer.Serialize(schema, Options);
+    public static string ToJson(TableSchema schema) => JsonSerializer.Serialize(schema, Options.TypeInfo<TableSchema>());
 
     private static void Validate(TableSchema schema, string file)
     {

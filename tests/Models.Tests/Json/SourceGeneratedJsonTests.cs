@@ -147,6 +147,34 @@ public class SourceGeneratedJsonTests
         Assert.Equal(generated, EvaluationReport.FromJson(generated)!.ToJson());
     }
 
+    /// <summary>
+    /// The schema's shape check reads keys, nullability and defaults from the generated metadata; these
+    /// are the messages it gave when it read them from the records by reflection (taken from the build before).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","bounds":null},{"name":"b","kind":"categorical","missing":null}]}""", "s.json:-:b: expected \"missing\" to be true or false, got null")]
+    [InlineData("""{"columns":null}""", "s.json:-:-: expected \"columns\" to be a list of objects, got null")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","bounds":5}]}""", "s.json:-:a: expected \"bounds\" to be an object with the keys min, max, public, got 5")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","categories":{"values":["x"]}}]}""", "s.json:-:a: expected \"categories\" to be an object with the key \"public\" (true or false), but it is missing")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","labels":[null]}]}""", "s.json:-:a: expected \"labels[1]\" to be a text in double quotes, got null")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","precision":1.5}]}""", "s.json:-:a: expected \"precision\" to be a whole number, got 1.5")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer"}],"rows":{}}""", "s.json:-:-: expected \"rows\" to be an object with the key \"public\" (a whole number), but it is missing")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer"}],"missingMarkers":[null]}""", "s.json:-:-: expected \"missingMarkers[1]\" to be a text in double quotes, got null")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer","role":"labl"}]}""", "s.json:-:a: expected \"role\" to be one of feature, label, ignore, got \"labl\"")]
+    [InlineData("""{"columns":[{"name":"a","kind":"integer"}],"colums":[]}""", "s.json:-:-: expected one of the keys columns, missingMarkers, rows (unknown key \"colums\"; did you mean \"columns\"?)")]
+    [InlineData("""{"columns":[{"name":"b","kind":"categorical","categories":{"values":["x","y"],"public":true,"closed":null}}]}""", "s.json:-:b: expected \"categories.closed\" to be true or false, got null")]
+    [InlineData("""{"columns":[5]}""", "s.json:-:column 1: expected an object with the keys name, kind, role, missing, bounds, categories, precision, labels, got 5")]
+    public void SchemaShapeMessagesAreTheOnesReflectionGave(string json, string message) =>
+        Assert.Equal(message, Assert.Throws<TableFormatException>(() => TableSchemaJson.Parse(json, "s.json")).Message);
+
+    [Fact]
+    public void SchemaShapeAcceptsNullWhereTheRecordsDefaultToNull()
+    {
+        var schema = TableSchemaJson.Parse("""{"columns":[{"name":"a","kind":"integer","bounds":null,"precision":null}],"missingMarkers":null,"rows":null}""", "s.json");
+        Assert.Null(schema.Columns[0].Bounds);
+        Assert.Null(schema.MissingMarkers);
+    }
+
     /// <summary>The same options, resolving by reflection: what the library used before source generation.</summary>
     private static JsonSerializerOptions Reflection(JsonSerializerOptions options) =>
         new(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };

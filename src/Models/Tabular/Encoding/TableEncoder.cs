@@ -114,14 +114,14 @@ public sealed class TableEncoder
     public Table Decode(EncodedTable encoded, DecodeOptions? options = null) => Decode(encoded.Data, encoded.Rows, options);
 
     /// <summary>The encoder's parameters as JSON, for the model file.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new EncoderDocument(FormatVersion, _columns), JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(new EncoderDocument(FormatVersion, _columns), JsonOptions.TypeInfo<EncoderDocument>());
 
     /// <summary>Reads an encoder written by <see cref="ToJson"/>, validating every parameter.</summary>
     /// <exception cref="FormatException">The JSON is not a valid encoder.</exception>
     public static TableEncoder FromJson(string json)
     {
         EncoderDocument? doc;
-        try { doc = JsonSerializer.Deserialize<EncoderDocument>(json, JsonOptions); }
+        try { doc = JsonSerializer.Deserialize(json, JsonOptions.TypeInfo<EncoderDocument>()); }
         catch (JsonException e) { throw new FormatException("encoder JSON is malformed: " + e.Message, e); }
         if (doc is null || doc.Columns is null) throw new FormatException("encoder JSON is empty");
         if (doc.FormatVersion != FormatVersion) throw new FormatException($"encoder format {doc.FormatVersion} is not supported (expected {FormatVersion})");
