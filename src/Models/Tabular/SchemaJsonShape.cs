@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -108,8 +109,14 @@ internal static class SchemaJsonShape
         }
     }
 
+    // Every column asks again for the same few types' keys and enum names: computed once per type.
+    private static readonly ConcurrentDictionary<Type, ObjectKey[]> KeysByType = new();
+    private static readonly ConcurrentDictionary<Type, string[]> EnumNamesByType = new();
+
+    private static ObjectKey[] Keys(Type type) => KeysByType.GetOrAdd(type, ReadKeys);
+
     // The keys of a record: its constructor parameters, in their order, named as the options name them.
-    private static ObjectKey[] Keys(Type type) =>
+    private static ObjectKey[] ReadKeys(Type type) =>
         TableSchemaJson.Options.GetTypeInfo(type).Properties
             .Where(p => p.AssociatedParameter is { IsMemberInitializer: false })
             .OrderBy(p => p.AssociatedParameter!.Position)
@@ -122,7 +129,8 @@ internal static class SchemaJsonShape
     // Elements of the schema's lists (column records, category texts, missing markers) may not be null.
     private static bool ElementNullable(Type element) => Nullable.GetUnderlyingType(element) is not null;
 
-    private static string[] EnumNames(Type type) => Enum.GetNames(type).Select(n => JsonNamingPolicy.CamelCase.ConvertName(n)).ToArray();
+    private static string[] EnumNames(Type type) =>
+        EnumNamesByType.GetOrAdd(type, t => Enum.GetNames(t).Select(n => JsonNamingPolicy.CamelCase.ConvertName(n)).ToArray());
 
     /// <summary>What a value of <paramref name="type"/> looks like, in the words of the schema file.</summary>
     private static string Describe(Type type)
