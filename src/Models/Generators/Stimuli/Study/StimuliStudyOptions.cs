@@ -3,8 +3,21 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 /// <summary>Settings of <see cref="StimuliStudy"/>.</summary>
 public sealed record StimuliStudyOptions
 {
-    /// <summary>Simulated subjects S.</summary>
+    /// <summary>Simulated member subjects S_in: the data holder's (teacher, ID classifier and stimuli come from their windows only).</summary>
     public int Subjects { get; init; } = 20;
+
+    /// <summary>
+    /// Simulated non-member subjects S_out: never seen by the data holder, only by the re-identification
+    /// attacker. 3 × S_in makes the member share (chance) 25 % and the linkage ratio's maximum 4×, so the
+    /// 1.5× target sits well inside the scale.
+    /// </summary>
+    public int NonMembers { get; init; } = 60;
+
+    /// <summary>Random member splits the linkage is averaged over (split 0 is the main study's data holder).</summary>
+    public int LinkageSplits { get; init; } = 6;
+
+    /// <summary>Stimuli per split (with and without inhibition) and noise rows the linkage reads.</summary>
+    public int LinkageStimuli { get; init; } = 2000;
 
     /// <summary>Windows simulated per subject (20 % of each subject's are held out for testing).</summary>
     public int WindowsPerSubject { get; init; } = 300;
@@ -40,6 +53,9 @@ public sealed record StimuliStudyOptions
     public void Validate()
     {
         if (Subjects < 2 || Subjects > 1000) throw new ArgumentException($"subjects must be between 2 and 1000, got {Subjects}");
+        if (NonMembers < 1 || NonMembers > 10_000) throw new ArgumentException($"non-member subjects must be between 1 and 10000, got {NonMembers}");
+        if (LinkageSplits < 1 || LinkageSplits > 100) throw new ArgumentException($"linkage splits must be between 1 and 100, got {LinkageSplits}");
+        if (LinkageStimuli < 1 || LinkageStimuli > 1_000_000) throw new ArgumentException($"linkage stimuli must be between 1 and 1000000, got {LinkageStimuli}");
         if (WindowsPerSubject < 10) throw new ArgumentException($"windows per subject must be at least 10, got {WindowsPerSubject}");
         if (StimulusCounts.Count == 0 || StimulusCounts.Any(c => c < 1 || c > 1_000_000)) throw new ArgumentException("stimulus counts must be between 1 and 1000000");
         if (!(InhibitIdentity >= 0) || double.IsInfinity(InhibitIdentity)) throw new ArgumentException("the inhibition weight must be finite and >= 0");

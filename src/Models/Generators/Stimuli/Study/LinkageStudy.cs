@@ -1,0 +1,101 @@
+using DpSynth.Kernels;
+using DpSynth.Models.Simulation;
+
+namespace DpSynth.Models.Generators.Stimuli.Study;
+
+/// <summary>
+/// The re-identification part of <see cref="StimuliStudy"/>: subject-level linkage
+/// (<see cref="MemberLinkage"/>) averaged over random member splits of the simulated population. For
+/// each split a data holder holds the members' training windows only, trains a non-DP teacher and ID
+/// classifier on them and searches stimuli without and with identity inhibition; the attacker (trained
+/// once on the training windows of every candidate) reads the stimuli and three controls: content-free
+/// noise in the generators' range (≈ 1× when the measure is unbiased), the members' own training
+/// windows (near the maximum: the measure can see identity) and the non-members' (near 0).
+/// </summary>
+/// <remarks>
+/// Why several splits: on inputs unlike any window the attacker does not spread its top-1 evenly but
+/// falls into a few "sink" candidates; whether those are members is luck of the split, so one split
+/// can read far from 1× for inputs with no identity. Over random splits the attacker (which never
+/// depends on the split) names members for identity-free inputs exactly at the member share in
+/// expectation, and the spread across splits gives the mean's standard error.
+/// </remarks>
+internal static class LinkageStudy
+{
+    /// <summary>What split 0 already produced in the main study (its non-DP teacher and both searches).</summary>
+    internal sealed record MainSplit(GeneratorRange Range, StimulusSet Stimuli, StimulusSet? Inhibited);
+
+    /// <summary>The training windows of every candidate, their scaling and the attacker: what every split shares.</summary>
+    internal sealed record Population(WindowSet Train, WindowScaling Scaling, Classifier Attacker);
+
+    /// <summary>
+    /// The member subjects of each split, sorted: split 0 the first S_in candidates (the main study's
+    /// data holder; the candidates are drawn independently, so that is a random set too), the others
+    /// seeded random subsets of S_in.
+    /// </summary>
+    internal static int[][] MemberSplits(int candidates, int members, int splits, ulong seed)
+    {
+        var random = new SimulationRandom(seed ^ 0x4D454D42455253UL);
+        var result = new int[splits][];
+        result[0] = Enumerable.Range(0, members).ToArray();
+        for (int k = 1; k < splits; k++)
+        {
+            var order = Enumerable.Range(0, candidates).ToArray();
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            result[k] = order.Take(members).Order().ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>Runs every split (split 0 from <paramref name="main"/>) and averages.</summary>
+    internal static StudyLinkage Run(StimuliStudyOptions options, IComputeBackend backend, Population population, int[][] splits, MainSplit main,
+        IProgress<string>? progress, CancellationToken cancellation)
+    {
+        var rows = new List<LinkageSplit>();
+        int candidates = population.Train.SubjectCount;
+        for (int k = 0; k < splits.Length; k++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var isMember = MemberLinkage.Flags(candidates, splits[k]);
+            var (range, stimuli, inhibited) = k == 0
+                ? (main.Range, main.Stimuli.Take(options.LinkageStimuli), main.Inhibited?.Take(options.LinkageStimuli))
+                : SearchSplit(options, backend, population, splits[k], (ulong)k, cancellation);
+            var memberX = population.Scaling.Apply(population.Train.OfSubjects(splits[k]).Values);
+            var nonMemberX = population.Scaling.Apply(population.Train.OfSubjects(Enumerable.Range(0, candidates).Where(s => !isMember[s]).ToArray()).Values);
+            MemberLinkage? Link(float[] x) => x.Length == 0 ? null : MemberLinkage.Of(backend, population.Attacker, x, isMember);
+            var row = new LinkageSplit(splits[k], Link(stimuli.Values), inhibited is null ? null : Link(inhibited.Values),
+                Link(StimuliStudy.RangeNoise(range, options.LinkageStimuli, options.Seed ^ (ulong)k))!, Link(memberX)!, Link(nonMemberX)!);
+            rows.Add(row);
+            progress?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"linkage split {k + 1}/{splits.Length}: stimuli {Ratio(row.Stimuli)}, inhibited {Ratio(row.Inhibited)}, noise {Ratio(row.Noise)}, member windows {Ratio(row.MemberWindows)}, non-member windows {Ratio(row.NonMemberWindows)} (top-1 member share / chance)"));
+        }
+        static LinkageMean? Mean(IEnumerable<MemberLinkage?> values)
+        {
+            var present = values.OfType<MemberLinkage>().ToArray();
+            return present.Length == 0 ? null : LinkageMean.Of(present);
+        }
+        return new StudyLinkage(options.Subjects, options.NonMembers, options.Subjects / (double)candidates, options.LinkageStimuli, rows,
+            Mean(rows.Select(r => r.Stimuli)), Mean(rows.Select(r => r.Inhibited)), Mean(rows.Select(r => r.Noise))!,
+            Mean(rows.Select(r => r.MemberWindows))!, Mean(rows.Select(r => r.NonMemberWindows))!);
+    }
+
+    private static string Ratio(MemberLinkage? l) => l is null ? "-" : $"{l.TopOneRatio:0.00}x";
+
+    /// <summary>A fresh data holder on split <paramref name="split"/>: non-DP teacher and ID classifier on the members' training windows, then both searches.</summary>
+    private static (GeneratorRange, StimulusSet, StimulusSet?) SearchSplit(StimuliStudyOptions options, IComputeBackend backend, Population population,
+        int[] members, ulong split, CancellationToken cancellation)
+    {
+        var train = population.Train.OfSubjects(members);
+        ulong seed = options.Seed ^ (split * 0x9E3779B97F4A7C15UL);
+        var fitted = TeacherFitter.Fit(backend, train, population.Scaling, StimuliStudy.Levels,
+            new TeacherOptions { Seed = seed, TrainIdentity = options.InhibitIdentity > 0 }, cancellation: cancellation);
+        var (stimuli, _) = StimuliStudy.Search(backend, fitted, options, 0, options.LinkageStimuli, seed, cancellation);
+        StimulusSet? inhibited = options.InhibitIdentity > 0
+            ? StimuliStudy.Search(backend, fitted, options, options.InhibitIdentity, options.LinkageStimuli, seed ^ 1, cancellation).Stimuli
+            : null;
+        return (fitted.Range, stimuli, inhibited);
+    }
+}
