@@ -22,7 +22,7 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 internal static class LinkageStudy
 {
     /// <summary>What split 0 already produced in the main study (its non-DP teacher and both searches).</summary>
-    internal sealed record MainSplit(GeneratorRange Range, StimulusSet Stimuli, StimulusSet? Inhibited);
+    internal sealed record MainSplit(StimuliTeacher Fitted, StimulusSet Stimuli, StimulusSet? Inhibited);
 
     /// <summary>The training windows of every candidate, their scaling and the attacker: what every split shares.</summary>
     internal sealed record Population(WindowSet Train, WindowScaling Scaling, Classifier Attacker);
@@ -56,46 +56,54 @@ internal static class LinkageStudy
     {
         var rows = new List<LinkageSplit>();
         int candidates = population.Train.SubjectCount;
+        var flags = splits.Select(members => (IReadOnlyList<bool>)MemberLinkage.Flags(candidates, members)).ToArray();
         for (int k = 0; k < splits.Length; k++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var isMember = MemberLinkage.Flags(candidates, splits[k]);
-            var (range, stimuli, inhibited) = k == 0
-                ? (main.Range, main.Stimuli.Take(options.LinkageStimuli), main.Inhibited?.Take(options.LinkageStimuli))
-                : SearchSplit(options, backend, population, splits[k], (ulong)k, cancellation);
+            var isMember = flags[k];
+            ulong seed = options.Seed ^ ((ulong)k * 0x9E3779B97F4A7C15UL);
+            var fitted = k == 0 ? main.Fitted : Fit(options, backend, population, splits[k], seed, cancellation);
+            var (stimuli, inhibited) = k == 0
+                ? (main.Stimuli.Take(options.LinkageStimuli), main.Inhibited?.Take(options.LinkageStimuli))
+                : Searches(options, backend, fitted, seed, cancellation);
+            StimulusSet? excited = options.ExciteIdentity > 0
+                ? StimuliStudy.Search(backend, fitted, options, options.ExciteIdentity, options.LinkageStimuli, seed ^ 2, cancellation, excite: true).Stimuli
+                : null;
             var memberX = population.Scaling.Apply(population.Train.OfSubjects(splits[k]).Values);
             var nonMemberX = population.Scaling.Apply(population.Train.OfSubjects(Enumerable.Range(0, candidates).Where(s => !isMember[s]).ToArray()).Values);
             MemberLinkage? Link(float[] x) => x.Length == 0 ? null : MemberLinkage.Of(backend, population.Attacker, x, isMember);
-            var row = new LinkageSplit(splits[k], Link(stimuli.Values), inhibited is null ? null : Link(inhibited.Values),
-                Link(StimuliStudy.RangeNoise(range, options.LinkageStimuli, options.Seed ^ (ulong)k))!, Link(memberX)!, Link(nonMemberX)!);
+            var row = new LinkageSplit(splits[k], Link(stimuli.Values), inhibited is null ? null : Link(inhibited.Values), excited is null ? null : Link(excited.Values),
+                Link(StimuliStudy.RangeNoise(fitted.Range, options.LinkageStimuli, options.Seed ^ (ulong)k))!, Link(memberX)!, Link(nonMemberX)!);
             rows.Add(row);
             progress?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"linkage split {k + 1}/{splits.Length}: stimuli {Ratio(row.Stimuli)}, inhibited {Ratio(row.Inhibited)}, noise {Ratio(row.Noise)}, member windows {Ratio(row.MemberWindows)}, non-member windows {Ratio(row.NonMemberWindows)} (top-1 member share / chance)"));
+                $"linkage split {k + 1}/{splits.Length}: stimuli {Ratio(row.Stimuli)}, inhibited {Ratio(row.Inhibited)}, excited {Ratio(row.Excited)}, noise {Ratio(row.Noise)}, member windows {Ratio(row.MemberWindows)}, non-member windows {Ratio(row.NonMemberWindows)} (top-1 member share / chance)"));
         }
-        static LinkageMean? Mean(IEnumerable<MemberLinkage?> values)
+        LinkageMean? Mean(IEnumerable<MemberLinkage?> values)
         {
-            var present = values.OfType<MemberLinkage>().ToArray();
-            return present.Length == 0 ? null : LinkageMean.Of(present);
+            var pairs = values.Zip(flags).Where(p => p.First is not null).ToArray();
+            return pairs.Length == 0 ? null : LinkageMean.Of(pairs.Select(p => p.First!).ToArray(), pairs.Select(p => p.Second).ToArray());
         }
         return new StudyLinkage(options.Subjects, options.NonMembers, options.Subjects / (double)candidates, options.LinkageStimuli, rows,
-            Mean(rows.Select(r => r.Stimuli)), Mean(rows.Select(r => r.Inhibited)), Mean(rows.Select(r => r.Noise))!,
+            Mean(rows.Select(r => r.Stimuli)), Mean(rows.Select(r => r.Inhibited)), Mean(rows.Select(r => r.Excited)), Mean(rows.Select(r => r.Noise))!,
             Mean(rows.Select(r => r.MemberWindows))!, Mean(rows.Select(r => r.NonMemberWindows))!);
     }
 
-    private static string Ratio(MemberLinkage? l) => l is null ? "-" : $"{l.TopOneRatio:0.00}x";
+    private static string Ratio(MemberLinkage? l) => l is null ? "-" : $"{l.TopOneRatio:0.00}x (most named: {l.MostNamed}, {l.MostNamedShare:0%})";
 
-    /// <summary>A fresh data holder on split <paramref name="split"/>: non-DP teacher and ID classifier on the members' training windows, then both searches.</summary>
-    private static (GeneratorRange, StimulusSet, StimulusSet?) SearchSplit(StimuliStudyOptions options, IComputeBackend backend, Population population,
-        int[] members, ulong split, CancellationToken cancellation)
+    /// <summary>A fresh data holder on split <paramref name="members"/>: non-DP teacher and ID classifier on the members' training windows.</summary>
+    private static StimuliTeacher Fit(StimuliStudyOptions options, IComputeBackend backend, Population population, int[] members, ulong seed,
+        CancellationToken cancellation) =>
+        TeacherFitter.Fit(backend, population.Train.OfSubjects(members), population.Scaling, StimuliStudy.Levels,
+            new TeacherOptions { Seed = seed, TrainIdentity = options.NeedsIdentity }, cancellation: cancellation);
+
+    /// <summary>The split's searches without and (if asked) with identity inhibition.</summary>
+    private static (StimulusSet, StimulusSet?) Searches(StimuliStudyOptions options, IComputeBackend backend, StimuliTeacher fitted, ulong seed,
+        CancellationToken cancellation)
     {
-        var train = population.Train.OfSubjects(members);
-        ulong seed = options.Seed ^ (split * 0x9E3779B97F4A7C15UL);
-        var fitted = TeacherFitter.Fit(backend, train, population.Scaling, StimuliStudy.Levels,
-            new TeacherOptions { Seed = seed, TrainIdentity = options.InhibitIdentity > 0 }, cancellation: cancellation);
         var (stimuli, _) = StimuliStudy.Search(backend, fitted, options, 0, options.LinkageStimuli, seed, cancellation);
         StimulusSet? inhibited = options.InhibitIdentity > 0
             ? StimuliStudy.Search(backend, fitted, options, options.InhibitIdentity, options.LinkageStimuli, seed ^ 1, cancellation).Stimuli
             : null;
-        return (fitted.Range, stimuli, inhibited);
+        return (stimuli, inhibited);
     }
 }

@@ -33,13 +33,22 @@ public static class StimuliStudy
     /// <summary>The apnea label's levels (no event, event).</summary>
     internal static readonly string[] Levels = ["0", "1"];
 
-    /// <summary>One stimulus search of the study from <paramref name="fitted"/> with inhibition weight <paramref name="lambda"/>.</summary>
+    /// <summary>
+    /// The positive control's acceptance level: an excited stimulus needs the data holder's ID
+    /// classifier's largest posterior at 10 × chance (0.5 with 20 subjects) or more.
+    /// </summary>
+    internal const double ExcitationLevel = 10;
+
+    /// <summary>
+    /// One stimulus search of the study from <paramref name="fitted"/> with inhibition weight
+    /// <paramref name="lambda"/> (or, with <paramref name="excite"/>, that weight of identity excitation).
+    /// </summary>
     internal static (StimulusSet Stimuli, StimulusSearchSummary Summary) Search(IComputeBackend backend, StimuliTeacher fitted, StimuliStudyOptions options,
-        double lambda, int count, ulong seed, CancellationToken cancellation) =>
+        double lambda, int count, ulong seed, CancellationToken cancellation, bool excite = false) =>
         StimulusSearch.Run(backend, fitted.Teacher, fitted.Identity, fitted.Scaling.Limit, new StimulusSearchOptions
         {
-            Count = count, Lanes = options.Lanes, InhibitIdentity = lambda, Seed = seed,
-            IdentityAcceptance = lambda > 0 ? options.IdentityBound : double.PositiveInfinity,
+            Count = count, Lanes = options.Lanes, InhibitIdentity = lambda, Seed = seed, ExciteIdentity = excite,
+            IdentityAcceptance = excite ? ExcitationLevel : lambda > 0 ? options.IdentityBound : double.PositiveInfinity,
             OutputCentre = fitted.Range.Centre, OutputSpread = fitted.Range.Spread,
         }, cancellation: cancellation);
 
@@ -54,7 +63,6 @@ public static class StimuliStudy
         var everyone = ApneaSimulator.Simulate(new ApneaSimulatorOptions(candidates, options.WindowsPerSubject, options.Seed));
         var (everyoneTrain, everyoneTest) = everyone.Split(0.2, options.Seed ^ 0x53504C4954UL);
         var splits = LinkageStudy.MemberSplits(candidates, options.Subjects, options.LinkageSplits, options.Seed);
-        var isMember = MemberLinkage.Flags(candidates, splits[0]);
         // The data holder of the main study: the members' windows only, renumbered 0..S_in-1.
         var train = everyoneTrain.OfSubjects(splits[0]);
         var test = everyoneTest.OfSubjects(splits[0]);
@@ -86,7 +94,7 @@ public static class StimuliStudy
             cancellation.ThrowIfCancellationRequested();
             clock.Restart();
             var fitted = TeacherFitter.Fit(backend, train, scaling, Levels,
-                new TeacherOptions { Epsilon = epsilon, Delta = options.Delta, Seed = options.Seed, TrainIdentity = epsilon is null && options.InhibitIdentity > 0 },
+                new TeacherOptions { Epsilon = epsilon, Delta = options.Delta, Seed = options.Seed, TrainIdentity = epsilon is null && options.NeedsIdentity },
                 cancellation: cancellation);
             var metrics = Students.Evaluate(backend, fitted.Teacher, testX, test.Labels);
             double auc = MembershipInference.Auc(backend, fitted.Teacher, trainX, train.Labels, testX, test.Labels);
@@ -102,16 +110,15 @@ public static class StimuliStudy
                 searchTime += clock.Elapsed.TotalSeconds;
                 var stimulusReid = Reidentification.Of(backend, attacker, stimuli.Values);
                 var inhibitorReid = fitted.Identity is { } own && stimuli.Count > 0 ? Reidentification.Of(backend, own, stimuli.Values) : null;
-                var linkage = stimuli.Count > 0 ? MemberLinkage.Of(backend, attacker, stimuli.Values, isMember) : null;
-                teachers.Add(new StudyTeacherRow(rowName, fitted.Ledger?.TotalEpsilon ?? double.PositiveInfinity, lambda, metrics, auc, summary, stimulusReid, inhibitorReid, linkage));
+                teachers.Add(new StudyTeacherRow(rowName, fitted.Ledger?.TotalEpsilon ?? double.PositiveInfinity, lambda, metrics, auc, summary, stimulusReid, inhibitorReid));
                 if (epsilon is null && lambda == 0)
                 {
                     noiseReid = Reidentification.Of(backend, attacker, RangeNoise(fitted.Range, options.MaxCount, options.Seed));
-                    main = new LinkageStudy.MainSplit(fitted.Range, stimuli, null);
+                    main = new LinkageStudy.MainSplit(fitted, stimuli, null);
                 }
                 else if (epsilon is null) main = main! with { Inhibited = stimuli };
                 progress?.Report($"stimuli from {rowName}: {summary.Accepted} in {summary.Seconds:0.0} s ({summary.Reinitialisations} re-initialisations, {summary.GeneratorSteps / (double)Math.Max(1, summary.Accepted):0.0} steps per stimulus), " +
-                    $"top-1 member share {(linkage is null ? "-" : $"{linkage.TopOneRatio:0.00}x")} chance");
+                    $"attacker's mean max posterior {stimulusReid.MeanMaxPosterior:P1}");
 
                 clock.Restart();
                 if (stimuli.Count == 0) continue; // reported in the teacher row; no student can learn from nothing

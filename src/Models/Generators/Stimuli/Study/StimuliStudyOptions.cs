@@ -14,7 +14,14 @@ public sealed record StimuliStudyOptions
     public int NonMembers { get; init; } = 60;
 
     /// <summary>Random member splits the linkage is averaged over (split 0 is the main study's data holder).</summary>
-    public int LinkageSplits { get; init; } = 6;
+    public int LinkageSplits { get; init; } = 20;
+
+    /// <summary>
+    /// λ of the positive control's identity *excitation* (stimuli pushed toward the data holder's ID
+    /// classifier naming a member, <see cref="StimulusSearchOptions.ExciteIdentity"/>): stimuli made to
+    /// carry identity, which the measure must see. 0: no such run.
+    /// </summary>
+    public double ExciteIdentity { get; init; } = 1.0;
 
     /// <summary>Stimuli per split (with and without inhibition) and noise rows the linkage reads.</summary>
     public int LinkageStimuli { get; init; } = 2000;
@@ -46,6 +53,9 @@ public sealed record StimuliStudyOptions
     /// <summary>Seed of the simulation, splits, training and search (reproducible, not secure).</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Whether the data holder's ID classifier is needed (for inhibition or the excitation control).</summary>
+    public bool NeedsIdentity => InhibitIdentity > 0 || ExciteIdentity > 0;
+
     /// <summary>The largest stimulus count.</summary>
     public int MaxCount => StimulusCounts.Max();
 
@@ -59,6 +69,7 @@ public sealed record StimuliStudyOptions
         if (WindowsPerSubject < 10) throw new ArgumentException($"windows per subject must be at least 10, got {WindowsPerSubject}");
         if (StimulusCounts.Count == 0 || StimulusCounts.Any(c => c < 1 || c > 1_000_000)) throw new ArgumentException("stimulus counts must be between 1 and 1000000");
         if (!(InhibitIdentity >= 0) || double.IsInfinity(InhibitIdentity)) throw new ArgumentException("the inhibition weight must be finite and >= 0");
+        if (!(ExciteIdentity >= 0) || double.IsInfinity(ExciteIdentity)) throw new ArgumentException("the excitation weight must be finite and >= 0");
         if (!(IdentityBound >= 1)) throw new ArgumentException($"the identity bound must be at least 1 (chance), got {IdentityBound}");
         if (Epsilons.Any(e => !(e > 0) || double.IsInfinity(e))) throw new ArgumentException("every epsilon must be positive and finite");
         if (!(Delta > 0 && Delta < 1)) throw new ArgumentException($"delta must be in (0, 1), got {Delta}");

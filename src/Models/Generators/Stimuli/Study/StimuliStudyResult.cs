@@ -9,9 +9,8 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 /// <param name="Search">How the stimulus search went.</param>
 /// <param name="StimulusReidentification">The attacker's attribution confidence on the stimuli (mean largest posterior; read it against <see cref="StimuliStudyResult.NoiseReidentification"/>, not as re-identification).</param>
 /// <param name="InhibitorReidentification">The data holder's ID classifier (the one the inhibition term reads) on the stimuli; null when none was trained.</param>
-/// <param name="StimulusLinkage">Subject-level linkage of all the stimuli on the main split (split 0); null when none was accepted.</param>
 public sealed record StudyTeacherRow(string Name, double Epsilon, double InhibitIdentity, ClassificationMetrics Metrics, double MembershipAuc,
-    StimulusSearchSummary Search, Reidentification StimulusReidentification, Reidentification? InhibitorReidentification, MemberLinkage? StimulusLinkage);
+    StimulusSearchSummary Search, Reidentification StimulusReidentification, Reidentification? InhibitorReidentification);
 
 /// <summary>One student.</summary>
 /// <param name="Teacher">The teacher row's name whose stimuli it learnt from.</param>
@@ -28,10 +27,11 @@ public sealed record StudyTimings(double Simulate, double Teachers, double Searc
 /// <param name="Members">The member candidates (the data holder's subjects).</param>
 /// <param name="Stimuli">The first stimuli of the non-DP teacher's search; null when none was accepted.</param>
 /// <param name="Inhibited">The same with identity inhibition; null without an inhibited run.</param>
+/// <param name="Excited">Positive control: stimuli searched with identity excitation (made to carry identity); null without that run.</param>
 /// <param name="Noise">Control: content-free Gaussian noise in the split's generator range (≈ 1× when the measure is unbiased).</param>
 /// <param name="MemberWindows">Positive control: the members' real training windows (the teacher's data).</param>
 /// <param name="NonMemberWindows">Negative control: the non-members' real training windows.</param>
-public sealed record LinkageSplit(IReadOnlyList<int> Members, MemberLinkage? Stimuli, MemberLinkage? Inhibited, MemberLinkage Noise,
+public sealed record LinkageSplit(IReadOnlyList<int> Members, MemberLinkage? Stimuli, MemberLinkage? Inhibited, MemberLinkage? Excited, MemberLinkage Noise,
     MemberLinkage MemberWindows, MemberLinkage NonMemberWindows);
 
 /// <summary>The re-identification study: linkage of stimuli to the data holder's subjects, averaged over member splits.</summary>
@@ -42,11 +42,12 @@ public sealed record LinkageSplit(IReadOnlyList<int> Members, MemberLinkage? Sti
 /// <param name="Splits">Every split's figures.</param>
 /// <param name="Stimuli">Mean over splits: stimuli without inhibition.</param>
 /// <param name="Inhibited">Mean over splits: stimuli with inhibition (null without an inhibited run).</param>
+/// <param name="Excited">Mean over splits: the excited stimuli (positive control; null without that run).</param>
 /// <param name="Noise">Mean over splits: the noise control.</param>
 /// <param name="MemberWindows">Mean over splits: the positive control.</param>
 /// <param name="NonMemberWindows">Mean over splits: the negative control.</param>
 public sealed record StudyLinkage(int Members, int NonMembers, double MemberShare, int StimuliPerSplit, IReadOnlyList<LinkageSplit> Splits,
-    LinkageMean? Stimuli, LinkageMean? Inhibited, LinkageMean Noise, LinkageMean MemberWindows, LinkageMean NonMemberWindows);
+    LinkageMean? Stimuli, LinkageMean? Inhibited, LinkageMean? Excited, LinkageMean Noise, LinkageMean MemberWindows, LinkageMean NonMemberWindows);
 
 /// <summary>Everything <see cref="StimuliStudy"/> measured.</summary>
 /// <remarks>
