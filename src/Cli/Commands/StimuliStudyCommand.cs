@@ -164,6 +164,7 @@ internal static class StimuliStudyCommand
         Row(string.Create(CultureInfo.InvariantCulture, $"stimuli, inhibited (lambda {r.Options.InhibitIdentity:0.###})"), link.Inhibited);
         Row(string.Create(CultureInfo.InvariantCulture, $"control: stimuli excited (lambda {r.Options.ExciteIdentity:0.###})"), link.Excited);
         Row("control: content-free noise (expect ~1)", link.Noise);
+        Row("control: members' windows half noise", link.BlendedMemberWindows);
         Row(string.Create(CultureInfo.InvariantCulture, $"control: members' windows (max {1 / link.MemberShare:0.00})"), link.MemberWindows);
         Row("control: non-members' windows (expect ~0)", link.NonMemberWindows);
     }

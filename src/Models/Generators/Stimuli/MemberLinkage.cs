@@ -102,7 +102,7 @@ public sealed record MemberLinkage(double TopOneMemberShare, double MemberMass, 
 /// <param name="MassRatio">Mean over splits of <see cref="MemberLinkage.MassRatio"/>.</param>
 /// <param name="MassError">Standard error of that mean.</param>
 /// <param name="TopOneAgainstOthers">Top-1 member share against other holders' rows; NaN for one split.</param>
-/// <param name="TopOneAgainstOthersError">Its jackknife standard error; NaN for fewer than three splits.</param>
+/// <param name="TopOneAgainstOthersError">Its jackknife standard error; NaN for fewer than three splits, +∞ when leaving a split out leaves no baseline.</param>
 /// <param name="MassAgainstOthers">Posterior mass on members against other holders' rows; NaN for one split.</param>
 /// <param name="MassAgainstOthersError">Its jackknife standard error; NaN for fewer than three splits.</param>
 /// <param name="Splits">Splits.</param>
@@ -162,6 +162,7 @@ public sealed record LinkageMean(double TopOneRatio, double TopOneError, double 
         if (n < 3) return (value, double.NaN);
         var leaveOut = Enumerable.Range(0, n).Select(i => AgainstOtherHolders(
             splits.Where((_, k) => k != i).ToArray(), isMember.Where((_, k) => k != i).ToArray(), perCandidate)).ToArray();
+        if (leaveOut.Any(v => !double.IsFinite(v))) return (value, double.PositiveInfinity); // some subset had no baseline at all
         double mean = leaveOut.Average();
         return (value, Math.Sqrt((n - 1.0) / n * leaveOut.Sum(v => (v - mean) * (v - mean))));
     }

@@ -72,11 +72,12 @@ internal static class LinkageStudy
             var memberX = population.Scaling.Apply(population.Train.OfSubjects(splits[k]).Values);
             var nonMemberX = population.Scaling.Apply(population.Train.OfSubjects(Enumerable.Range(0, candidates).Where(s => !isMember[s]).ToArray()).Values);
             MemberLinkage? Link(float[] x) => x.Length == 0 ? null : MemberLinkage.Of(backend, population.Attacker, x, isMember);
+            var noise = StimuliStudy.RangeNoise(fitted.Range, options.LinkageStimuli, options.Seed ^ (ulong)k);
             var row = new LinkageSplit(splits[k], Link(stimuli.Values), inhibited is null ? null : Link(inhibited.Values), excited is null ? null : Link(excited.Values),
-                Link(StimuliStudy.RangeNoise(fitted.Range, options.LinkageStimuli, options.Seed ^ (ulong)k))!, Link(memberX)!, Link(nonMemberX)!);
+                Link(noise)!, Link(Blend(memberX, noise, fitted.Range.Width, HalfIdentity))!, Link(memberX)!, Link(nonMemberX)!);
             rows.Add(row);
             progress?.Report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"linkage split {k + 1}/{splits.Length}: stimuli {Ratio(row.Stimuli)}, inhibited {Ratio(row.Inhibited)}, excited {Ratio(row.Excited)}, noise {Ratio(row.Noise)}, member windows {Ratio(row.MemberWindows)}, non-member windows {Ratio(row.NonMemberWindows)} (top-1 member share / chance)"));
+                $"linkage split {k + 1}/{splits.Length}: stimuli {Ratio(row.Stimuli)}, inhibited {Ratio(row.Inhibited)}, excited {Ratio(row.Excited)}, noise {Ratio(row.Noise)}, half-noise member windows {Ratio(row.BlendedMemberWindows)}, member windows {Ratio(row.MemberWindows)}, non-member windows {Ratio(row.NonMemberWindows)} (top-1 member share / chance)"));
         }
         LinkageMean? Mean(IEnumerable<MemberLinkage?> values)
         {
@@ -84,11 +85,31 @@ internal static class LinkageStudy
             return pairs.Length == 0 ? null : LinkageMean.Of(pairs.Select(p => p.First!).ToArray(), pairs.Select(p => p.Second).ToArray());
         }
         return new StudyLinkage(options.Subjects, options.NonMembers, options.Subjects / (double)candidates, options.LinkageStimuli, rows,
-            Mean(rows.Select(r => r.Stimuli)), Mean(rows.Select(r => r.Inhibited)), Mean(rows.Select(r => r.Excited)), Mean(rows.Select(r => r.Noise))!,
+            Mean(rows.Select(r => r.Stimuli)), Mean(rows.Select(r => r.Inhibited)), Mean(rows.Select(r => r.Excited)), Mean(rows.Select(r => r.Noise))!, Mean(rows.Select(r => r.BlendedMemberWindows))!,
             Mean(rows.Select(r => r.MemberWindows))!, Mean(rows.Select(r => r.NonMemberWindows))!);
     }
 
     private static string Ratio(MemberLinkage? l) => l is null ? "-" : $"{l.TopOneRatio:0.00}x (most named: {l.MostNamed}, {l.MostNamedShare:0%})";
+
+    /// <summary>Weight of the member window in the blended control (the rest is noise from the generators' range).</summary>
+    internal const float HalfIdentity = 0.5f;
+
+    /// <summary>
+    /// Row i: weight × a member window + (1 − weight) × noise row i, the windows taken evenly across
+    /// all members: inputs in the generators' range with a known, diluted share of identity.
+    /// </summary>
+    internal static float[] Blend(float[] windows, float[] noise, int width, float weight)
+    {
+        int rows = noise.Length / width, available = windows.Length / width;
+        var result = new float[noise.Length];
+        for (int i = 0; i < rows; i++)
+        {
+            int w = (int)((long)i * available / rows);
+            for (int j = 0; j < width; j++)
+                result[i * width + j] = weight * windows[w * width + j] + (1 - weight) * noise[i * width + j];
+        }
+        return result;
+    }
 
     /// <summary>A fresh data holder on split <paramref name="members"/>: non-DP teacher and ID classifier on the members' training windows.</summary>
     private static StimuliTeacher Fit(StimuliStudyOptions options, IComputeBackend backend, Population population, int[] members, ulong seed,

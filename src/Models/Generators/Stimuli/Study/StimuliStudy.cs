@@ -35,9 +35,9 @@ public static class StimuliStudy
 
     /// <summary>
     /// The positive control's acceptance level: an excited stimulus needs the data holder's ID
-    /// classifier's largest posterior at 10 × chance (0.5 with 20 subjects) or more.
+    /// classifier's largest posterior at 0.5 or more (10 × chance with 20 subjects).
     /// </summary>
-    internal const double ExcitationLevel = 10;
+    internal const double ExcitationPosterior = 0.5;
 
     /// <summary>
     /// One stimulus search of the study from <paramref name="fitted"/> with inhibition weight
@@ -48,7 +48,7 @@ public static class StimuliStudy
         StimulusSearch.Run(backend, fitted.Teacher, fitted.Identity, fitted.Scaling.Limit, new StimulusSearchOptions
         {
             Count = count, Lanes = options.Lanes, InhibitIdentity = lambda, Seed = seed, ExciteIdentity = excite,
-            IdentityAcceptance = excite ? ExcitationLevel : lambda > 0 ? options.IdentityBound : double.PositiveInfinity,
+            IdentityAcceptance = excite ? Math.Max(1, ExcitationPosterior * fitted.Identity!.Classes) : lambda > 0 ? options.IdentityBound : double.PositiveInfinity,
             OutputCentre = fitted.Range.Centre, OutputSpread = fitted.Range.Spread,
         }, cancellation: cancellation);
 

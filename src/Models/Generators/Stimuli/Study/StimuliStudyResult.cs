@@ -29,10 +29,11 @@ public sealed record StudyTimings(double Simulate, double Teachers, double Searc
 /// <param name="Inhibited">The same with identity inhibition; null without an inhibited run.</param>
 /// <param name="Excited">Positive control: stimuli searched with identity excitation (made to carry identity); null without that run.</param>
 /// <param name="Noise">Control: content-free Gaussian noise in the split's generator range (≈ 1× when the measure is unbiased).</param>
+/// <param name="BlendedMemberWindows">Graded positive control: members' training windows averaged half and half with the noise rows (identity diluted inside the generators' range).</param>
 /// <param name="MemberWindows">Positive control: the members' real training windows (the teacher's data).</param>
 /// <param name="NonMemberWindows">Negative control: the non-members' real training windows.</param>
 public sealed record LinkageSplit(IReadOnlyList<int> Members, MemberLinkage? Stimuli, MemberLinkage? Inhibited, MemberLinkage? Excited, MemberLinkage Noise,
-    MemberLinkage MemberWindows, MemberLinkage NonMemberWindows);
+    MemberLinkage BlendedMemberWindows, MemberLinkage MemberWindows, MemberLinkage NonMemberWindows);
 
 /// <summary>The re-identification study: linkage of stimuli to the data holder's subjects, averaged over member splits.</summary>
 /// <param name="Members">S_in: the data holder's subjects per split.</param>
@@ -44,10 +45,11 @@ public sealed record LinkageSplit(IReadOnlyList<int> Members, MemberLinkage? Sti
 /// <param name="Inhibited">Mean over splits: stimuli with inhibition (null without an inhibited run).</param>
 /// <param name="Excited">Mean over splits: the excited stimuli (positive control; null without that run).</param>
 /// <param name="Noise">Mean over splits: the noise control.</param>
+/// <param name="BlendedMemberWindows">Mean over splits: the graded positive control.</param>
 /// <param name="MemberWindows">Mean over splits: the positive control.</param>
 /// <param name="NonMemberWindows">Mean over splits: the negative control.</param>
 public sealed record StudyLinkage(int Members, int NonMembers, double MemberShare, int StimuliPerSplit, IReadOnlyList<LinkageSplit> Splits,
-    LinkageMean? Stimuli, LinkageMean? Inhibited, LinkageMean? Excited, LinkageMean Noise, LinkageMean MemberWindows, LinkageMean NonMemberWindows);
+    LinkageMean? Stimuli, LinkageMean? Inhibited, LinkageMean? Excited, LinkageMean Noise, LinkageMean BlendedMemberWindows, LinkageMean MemberWindows, LinkageMean NonMemberWindows);
 
 /// <summary>Everything <see cref="StimuliStudy"/> measured.</summary>
 /// <remarks>
