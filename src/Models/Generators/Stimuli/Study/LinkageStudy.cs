@@ -8,9 +8,11 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 /// (<see cref="MemberLinkage"/>) averaged over random member splits of the simulated population. For
 /// each split a data holder holds the members' training windows only, trains a non-DP teacher and ID
 /// classifier on them and searches stimuli without and with identity inhibition; the attacker (trained
-/// once on the training windows of every candidate) reads the stimuli and three controls: content-free
+/// once on the training windows of every candidate) reads the stimuli and the controls: content-free
 /// noise in the generators' range (≈ 1× when the measure is unbiased), the members' own training
-/// windows (near the maximum: the measure can see identity) and the non-members' (near 0).
+/// windows (near the maximum: the measure can see identity), the same averaged half and half with the
+/// noise (identity diluted inside the generators' range), the non-members' windows (near 0) and
+/// stimuli searched with identity excitation (pushed to look like a member to the holder's ID classifier).
 /// </summary>
 /// <remarks>
 /// Why several splits: on inputs unlike any window the attacker does not spread its top-1 evenly but
@@ -89,7 +91,8 @@ internal static class LinkageStudy
             Mean(rows.Select(r => r.MemberWindows))!, Mean(rows.Select(r => r.NonMemberWindows))!);
     }
 
-    private static string Ratio(MemberLinkage? l) => l is null ? "-" : $"{l.TopOneRatio:0.00}x (most named: {l.MostNamed}, {l.MostNamedShare:0%})";
+    private static string Ratio(MemberLinkage? l) => l is null ? "-"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{l.TopOneRatio:0.00}x (most named: {l.MostNamed}, {l.MostNamedShare:0%})");
 
     /// <summary>Weight of the member window in the blended control (the rest is noise from the generators' range).</summary>
     internal const float HalfIdentity = 0.5f;
