@@ -80,14 +80,33 @@ public sealed class StimuliCommandTests : IDisposable
     }
 
     [Fact]
+    public void StudyRefusesBadLinkageSettingsWithOneLine()
+    {
+        var r = CliRunner.Run("stimuli", "study", "--non-members", "0", "-o", P("never"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("non-member", r.Err);
+        Assert.DoesNotContain("Exception", r.Err);
+        Assert.False(Directory.Exists(P("never")));
+    }
+
+    [Fact]
     public void StudyWritesTablesJsonAndPlot()
     {
-        var r = CliRunner.Run("stimuli", "study", "--subjects", "4", "--windows", "40", "--counts", "20,40", "--epsilons", "none", "--device", "cpu", "-o", P("study"));
+        var r = CliRunner.Run("stimuli", "study", "--subjects", "4", "--non-members", "4", "--splits", "3", "--linkage-stimuli", "40", "--windows", "40",
+            "--counts", "20,40", "--epsilons", "none", "--device", "cpu", "-o", P("study"));
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("students trained on stimuli only", r.Out);
         Assert.Contains("cost of identity inhibition", r.Out);
-        Assert.Contains("content-free noise", r.Out); // the attacker's floor, against which stimuli are read
-        Assert.Contains("\"teachers\"", File.ReadAllText(P("study/study.json")));
+        // The re-identification table: stimuli with and without inhibition beside the controls it is read against.
+        Assert.Contains("subject-level linkage over 3 random member splits", r.Out);
+        Assert.Contains("stimuli, inhibited", r.Out);
+        Assert.Contains("content-free noise", r.Out);
+        Assert.Contains("members' windows", r.Out);
+        Assert.Contains("non-members' windows", r.Out);
+        var json = File.ReadAllText(P("study/study.json"));
+        Assert.Contains("\"teachers\"", json);
+        Assert.Contains("\"linkage\"", json);
+        Assert.Contains("\"top_one_against_others\"", json);
         Assert.StartsWith("<svg", File.ReadAllText(P("study/study.svg")));
     }
 }

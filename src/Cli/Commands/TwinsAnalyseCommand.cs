@@ -185,7 +185,7 @@ internal static class TwinsAnalyseCommand
         foreach (var c in r.Pooled.Coefficients)
         {
             var l = LocalRow(r, c.Name);
-            coefficients.Add(new JsonObject
+            coefficients.Add((JsonNode)new JsonObject
             {
                 ["name"] = c.Name,
                 ["pooled"] = new JsonObject

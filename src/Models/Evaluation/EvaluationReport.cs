@@ -13,18 +13,19 @@ namespace DpSynth.Models.Evaluation;
 public sealed record EvaluationReport(
     TableSizes Rows, string Label, FidelityReport Fidelity, UtilityReport Utility, DcrReport Privacy, double ElapsedSeconds)
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>The report as indented JSON with snake_case names.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.TypeInfo<EvaluationReport>());
 
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
-    public static EvaluationReport? FromJson(string json) => JsonSerializer.Deserialize<EvaluationReport>(json, Json);
+    public static EvaluationReport? FromJson(string json) => JsonSerializer.Deserialize(json, Json.TypeInfo<EvaluationReport>());
 }
 
 /// <summary>Row counts.</summary>

@@ -39,6 +39,8 @@ public static class ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         RespectNullableAnnotations = true,
+        // Compile-time metadata: no reflection on start-up, and nothing a trimmed binary could lose.
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>Version of the running library, as written into new files.</summary>
@@ -78,7 +80,7 @@ public static class ModelFile
                 content.EncoderParameters?.DeepClone(),
                 content.Ledger is null ? null : JsonNode.Parse(content.Ledger.ToJson()),
                 entries);
-            byte[] manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions);
+            byte[] manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions.TypeInfo<ModelManifest>());
             using (var m = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open()) m.Write(manifestBytes);
             using var c = zip.CreateEntry(ManifestChecksumEntry, CompressionLevel.NoCompression).Open();
             c.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(manifestBytes))));
@@ -196,7 +198,7 @@ public static class ModelFile
         CheckManifestChecksum(path, zip, bytes);
 
         ModelManifest? manifest;
-        try { manifest = obj.Deserialize<ModelManifest>(JsonOptions); }
+        try { manifest = obj.Deserialize(JsonOptions.TypeInfo<ModelManifest>()); }
         catch (JsonException e) { throw new ModelFileException(path, $"{ManifestEntry} is malformed ({e.Message})", e); }
         if (manifest is null || string.IsNullOrWhiteSpace(manifest.ModelKind))
             throw new ModelFileException(path, $"{ManifestEntry} names no model_kind");

@@ -1,7 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace DpSynth.Models.Tabular;
 
@@ -9,12 +10,15 @@ namespace DpSynth.Models.Tabular;
 /// Checks a schema file's JSON against the shape of <see cref="TableSchema"/> before it is
 /// deserialised, so that a typo is reported in the user's terms — which column, which key, what
 /// is allowed there (the valid kinds, roles and keys) — instead of a serializer message naming
-/// .NET types. The shape is read from the records' constructors, so a field added to the schema
-/// records is accepted here without a second list to keep in step.
+/// .NET types. The shape is read from the JSON metadata the schema is deserialised with (the
+/// source-generated <see cref="ModelsJsonContext"/>, through <see cref="TableSchemaJson.Options"/>):
+/// the records' constructor parameters, their keys, nullability and defaults — so a field added to the
+/// schema records is accepted here without a second list to keep in step, and no reflection runs.
 /// </summary>
 internal static class SchemaJsonShape
 {
-    private static readonly NullabilityInfoContext Nullability = new();
+    /// <summary>One key of an object: its name in the file, its type, whether it may be null, and whether (and to what) it defaults.</summary>
+    private sealed record ObjectKey(string Name, Type Type, bool Nullable, bool HasDefault, object? Default);
 
     /// <summary>Throws <see cref="TableFormatException"/> at the first place where <paramref name="root"/> does not fit the schema's shape.</summary>
     public static void Check(JsonNode? root, string file)
@@ -88,40 +92,45 @@ internal static class SchemaJsonShape
     private static void CheckObject(JsonNode node, Type type, Place place)
     {
         if (node is not JsonObject obj) throw place.Error(Describe(type) + Got(node));
-        var parameters = Parameters(type);
-        var keys = parameters.Select(p => Key(p.Name!)).ToArray();
+        var parameters = Keys(type);
+        var keys = parameters.Select(p => p.Name).ToArray();
         foreach (var (key, _) in obj)
             if (!keys.Contains(key, StringComparer.Ordinal))
                 throw place.Error($"one of the keys {string.Join(", ", keys)} (unknown key \"{key}\"{Suggest(key, keys)})");
         foreach (var p in parameters)
         {
-            string key = Key(p.Name!);
-            bool nullable = Nullability.Create(p).ReadState == NullabilityState.Nullable;
-            if (!obj.TryGetPropertyValue(key, out var value))
+            if (!obj.TryGetPropertyValue(p.Name, out var value))
             {
-                if (!p.HasDefaultValue && !nullable)
-                    throw place.Error($"an object with the key \"{key}\" ({Describe(p.ParameterType)}), but it is missing");
+                if (!p.HasDefault && !p.Nullable)
+                    throw place.Error($"an object with the key \"{p.Name}\" ({Describe(p.Type)}), but it is missing");
                 continue;
             }
-            CheckValue(value, p.ParameterType, nullable || p.HasDefaultValue && p.DefaultValue is null, place.Into(key));
+            CheckValue(value, p.Type, p.Nullable || p.HasDefault && p.Default is null, place.Into(p.Name));
         }
     }
 
-    // The record's primary constructor: the one with the most parameters.
-    private static ParameterInfo[] Parameters(Type type) =>
-        type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters();
+    // Every column asks again for the same few types' keys and enum names: computed once per type.
+    private static readonly ConcurrentDictionary<Type, ObjectKey[]> KeysByType = new();
+    private static readonly ConcurrentDictionary<Type, string[]> EnumNamesByType = new();
 
-    private static string Key(string parameterName) => JsonNamingPolicy.CamelCase.ConvertName(parameterName);
+    private static ObjectKey[] Keys(Type type) => KeysByType.GetOrAdd(type, ReadKeys);
+
+    // The keys of a record: its constructor parameters, in their order, named as the options name them.
+    private static ObjectKey[] ReadKeys(Type type) =>
+        TableSchemaJson.Options.GetTypeInfo(type).Properties
+            .Where(p => p.AssociatedParameter is { IsMemberInitializer: false })
+            .OrderBy(p => p.AssociatedParameter!.Position)
+            .Select(p => new ObjectKey(p.Name, p.PropertyType, p.AssociatedParameter!.IsNullable, p.AssociatedParameter.HasDefaultValue, p.AssociatedParameter.DefaultValue))
+            .ToArray();
 
     private static Type? ListElement(Type type) =>
-        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0]
-        : type.IsArray ? type.GetElementType()
-        : null;
+        TableSchemaJson.Options.GetTypeInfo(type) is { Kind: JsonTypeInfoKind.Enumerable } list ? list.ElementType : null;
 
     // Elements of the schema's lists (column records, category texts, missing markers) may not be null.
     private static bool ElementNullable(Type element) => Nullable.GetUnderlyingType(element) is not null;
 
-    private static string[] EnumNames(Type type) => Enum.GetNames(type).Select(n => JsonNamingPolicy.CamelCase.ConvertName(n)).ToArray();
+    private static string[] EnumNames(Type type) =>
+        EnumNamesByType.GetOrAdd(type, t => Enum.GetNames(t).Select(n => JsonNamingPolicy.CamelCase.ConvertName(n)).ToArray());
 
     /// <summary>What a value of <paramref name="type"/> looks like, in the words of the schema file.</summary>
     private static string Describe(Type type)
@@ -133,7 +142,7 @@ internal static class SchemaJsonShape
         if (type == typeof(double) || type == typeof(float)) return "a finite number";
         if (type.IsEnum) return "one of " + string.Join(", ", EnumNames(type));
         if (ListElement(type) is { } element) return element == typeof(string) ? "a list of texts" : "a list of objects";
-        return "an object with the keys " + string.Join(", ", Parameters(type).Select(p => Key(p.Name!)));
+        return "an object with the keys " + string.Join(", ", Keys(type).Select(p => p.Name));
     }
 
     private static string ColumnLabel(JsonNode? column, int index) =>

@@ -7,7 +7,8 @@ namespace DpSynth.Models.Tabular;
 /// <summary>Reads and writes <see cref="TableSchema"/> as JSON, refusing malformed or contradictory schemas with a located message.</summary>
 public static class TableSchemaJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>How schemas are written and read; metadata from the source-generated <see cref="ModelsJsonContext"/>, not reflection.</summary>
+    internal static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // A typo in a property name ("publc") must not silently make bounds private or a list open.
@@ -19,6 +20,7 @@ public static class TableSchemaJson
         // Written for people to read and edit ("<=50K", "Côte d'Ivoire"), never embedded in HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>Reads a schema file.</summary>
@@ -48,7 +50,7 @@ public static class TableSchemaJson
         // Typos are reported in the schema's own terms before the serializer sees them.
         SchemaJsonShape.Check(root, file);
         TableSchema? schema;
-        try { schema = root.Deserialize<TableSchema>(Options); }
+        try { schema = root.Deserialize(Options.TypeInfo<TableSchema>()); }
         catch (JsonException e) { throw new TableFormatException(file, 0, null, $"a valid schema at {e.Path ?? "the top level"}"); }
         if (schema is null) throw new TableFormatException(file, 0, null, "a schema object, got null");
         Validate(schema, file);
@@ -56,7 +58,7 @@ public static class TableSchemaJson
     }
 
     /// <summary>Writes the schema as indented JSON.</summary>
-    public static string ToJson(TableSchema schema) => JsonSerializer.Serialize(schema, Options);
+    public static string ToJson(TableSchema schema) => JsonSerializer.Serialize(schema, Options.TypeInfo<TableSchema>());
 
     private static void Validate(TableSchema schema, string file)
     {

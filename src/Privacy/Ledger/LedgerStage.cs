@@ -30,8 +30,20 @@ public sealed record LedgerStage(string Name, string Mechanism, PrivacyCost Cost
     /// <summary>The neighbouring relation the cost is stated for.</summary>
     public NeighbouringRelation Neighbouring { get; init; } = NeighbouringRelation.AddRemoveOne;
 
-    /// <summary>Mechanism parameters worth recording (noise scale, thresholds, ranges…).</summary>
-    public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+    /// <summary>Mechanism parameters worth recording (noise scale, thresholds, ranges…); never null.</summary>
+    /// <remarks>
+    /// Null reads as empty: source-generated JSON metadata initialises every init-only property, with
+    /// null when a ledger leaves "parameters" out, where the initialiser alone would have kept it empty.
+    /// </remarks>
+    public IReadOnlyDictionary<string, double> Parameters
+    {
+        get => _parameters;
+        init => _parameters = value ?? NoParameters;
+    }
+
+    private readonly IReadOnlyDictionary<string, double> _parameters = NoParameters;
+
+    private static readonly IReadOnlyDictionary<string, double> NoParameters = new Dictionary<string, double>();
 }
 
 /// <summary>Thrown when a stage would take the ledger over its budget; the stage was not recorded and must not run.</summary>

@@ -87,15 +87,16 @@ public sealed record DpWganOptions
         if (!(ClipNorm > 0) || float.IsInfinity(ClipNorm)) throw new ArgumentException($"clip norm must be positive and finite, got {ClipNorm}");
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
 
     /// <summary>The options as a JSON object (for the model file's hyper-parameters).</summary>
-    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, JsonOptions)!.AsObject();
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, JsonOptions.TypeInfo<DpWganOptions>())!.AsObject();
 
     /// <summary>Reads options written by <see cref="ToJson"/>; every value must be present and valid.</summary>
     /// <exception cref="FormatException">A value is missing, unknown or invalid.</exception>
@@ -106,7 +107,7 @@ public sealed record DpWganOptions
             // Every option must be written: a file that omits one would silently take today's default.
             foreach (var (name, _) in Default.ToJson())
                 if (!o.ContainsKey(name)) throw new FormatException($"'{name}' is missing");
-            var options = o.Deserialize<DpWganOptions>(JsonOptions) ?? throw new FormatException("the options are empty");
+            var options = o.Deserialize(JsonOptions.TypeInfo<DpWganOptions>()) ?? throw new FormatException("the options are empty");
             options.Validate();
             return options;
         }

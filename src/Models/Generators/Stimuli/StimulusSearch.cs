@@ -88,6 +88,8 @@ public static class StimulusSearch
         var pass = new BatchPass(0, lanes, 1, 0, training: false, GradientMode.Direct, null);
         bool completed = true;
         double identityBound = options.IdentityAcceptance / Math.Max(1, subjects);
+        bool IdentityAccepted(ReadOnlySpan<float> q) => options.ExciteIdentity ? MaxOf(q) >= identityBound : MaxOf(q) <= identityBound;
+        double identityWeight = options.ExciteIdentity ? -options.InhibitIdentity : options.InhibitIdentity;
 
         while (accepted < count)
         {
@@ -106,7 +108,7 @@ public static class StimulusSearch
             {
                 var p = logits.AsSpan(l * classes, classes);
                 update[l] = false;
-                if (p[target[l]] > threshold[l] && accepted < count && (!inhibit || MaxOf(idLogits.AsSpan(l * subjects, subjects)) <= identityBound))
+                if (p[target[l]] > threshold[l] && accepted < count && (!inhibit || IdentityAccepted(idLogits.AsSpan(l * subjects, subjects))))
                 {
                     if (!anyAccepted) backend.Download(generators.Output, rows);
                     anyAccepted = true;
@@ -139,7 +141,7 @@ public static class StimulusSearch
                     for (int j = 0; j < subjects; j++) entropyTerm += q[j] * Math.Log(Math.Max(q[j], 1e-30f));
                     var gi = idGradient.AsSpan(l * subjects, subjects);
                     for (int j = 0; j < subjects; j++)
-                        gi[j] = (float)(options.InhibitIdentity * q[j] * (Math.Log(Math.Max(q[j], 1e-30f)) - entropyTerm));
+                        gi[j] = (float)(identityWeight * q[j] * (Math.Log(Math.Max(q[j], 1e-30f)) - entropyTerm));
                 }
             }
             // Rows of lanes that are not updated carry zero gradient.

@@ -57,6 +57,14 @@ public sealed record StimulusSearchOptions
     /// </summary>
     public double IdentityAcceptance { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// Diagnostic, never for a release: flips the identity term to −λ·KL(h_ID(G(z)) ‖ uniform), pushing
+    /// stimuli toward the ID classifier naming one subject confidently, and accepts a stimulus only when
+    /// the ID classifier's largest posterior is at least <see cref="IdentityAcceptance"/> × chance.
+    /// Stimuli made to carry identity: the re-identification study's positive control.
+    /// </summary>
+    public bool ExciteIdentity { get; init; }
+
     /// <summary>Seed of z, classes, thresholds and generator weights; null draws them from the OS CSPRNG.</summary>
     public ulong? Seed { get; init; }
 
@@ -76,6 +84,8 @@ public sealed record StimulusSearchOptions
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException("the learning rate must be positive and finite");
         if (!(ThresholdLow >= 0 && ThresholdLow <= ThresholdHigh && ThresholdHigh < 1)) throw new ArgumentException("the thresholds must satisfy 0 <= low <= high < 1");
         if (!(IdentityAcceptance >= 1) || double.IsNaN(IdentityAcceptance)) throw new ArgumentException($"the identity acceptance bound must be at least 1 (chance), got {IdentityAcceptance}");
+        if (ExciteIdentity && !(InhibitIdentity > 0 && double.IsFinite(IdentityAcceptance)))
+            throw new ArgumentException("identity excitation needs a positive weight and a finite acceptance level");
         if (!(InhibitIdentity >= 0) || double.IsInfinity(InhibitIdentity)) throw new ArgumentException($"the identity-inhibition weight must be a finite number >= 0, got {InhibitIdentity}");
     }
 }

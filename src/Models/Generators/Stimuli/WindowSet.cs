@@ -67,6 +67,26 @@ public sealed class WindowSet
     }
 
     /// <summary>
+    /// The windows of <paramref name="subjects"/> only (in row order), their subject indices renumbered
+    /// to positions in that list: a data holder's own subjects out of a larger population.
+    /// </summary>
+    public WindowSet OfSubjects(IReadOnlyList<int> subjects)
+    {
+        var position = new int[SubjectCount];
+        Array.Fill(position, -1);
+        for (int k = 0; k < subjects.Count; k++)
+        {
+            if (subjects[k] < 0 || subjects[k] >= SubjectCount || position[subjects[k]] >= 0)
+                throw new ArgumentException($"subject {subjects[k]} is not one of {SubjectCount} subjects or is listed twice");
+            position[subjects[k]] = k;
+        }
+        var rows = Enumerable.Range(0, Count).Where(i => position[Subjects[i]] >= 0).ToArray();
+        var selected = Select(rows);
+        var renumbered = selected.Subjects.Select(s => position[s]).ToArray();
+        return new WindowSet(selected.Values, Width, selected.Labels, renumbered, subjects.Count, ColumnNames);
+    }
+
+    /// <summary>
     /// Splits the windows into a training and a test part: within each subject a seeded shuffle puts
     /// <paramref name="testShare"/> of its windows in the test part, so every subject is in both
     /// (re-identification is then a closed-set problem).

@@ -114,21 +114,22 @@ public sealed class TableEncoder
     public Table Decode(EncodedTable encoded, DecodeOptions? options = null) => Decode(encoded.Data, encoded.Rows, options);
 
     /// <summary>The encoder's parameters as JSON, for the model file.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Document(FormatVersion, _columns), JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(new EncoderDocument(FormatVersion, _columns), JsonOptions.TypeInfo<EncoderDocument>());
 
     /// <summary>Reads an encoder written by <see cref="ToJson"/>, validating every parameter.</summary>
     /// <exception cref="FormatException">The JSON is not a valid encoder.</exception>
     public static TableEncoder FromJson(string json)
     {
-        Document? doc;
-        try { doc = JsonSerializer.Deserialize<Document>(json, JsonOptions); }
+        EncoderDocument? doc;
+        try { doc = JsonSerializer.Deserialize(json, JsonOptions.TypeInfo<EncoderDocument>()); }
         catch (JsonException e) { throw new FormatException("encoder JSON is malformed: " + e.Message, e); }
         if (doc is null || doc.Columns is null) throw new FormatException("encoder JSON is empty");
         if (doc.FormatVersion != FormatVersion) throw new FormatException($"encoder format {doc.FormatVersion} is not supported (expected {FormatVersion})");
         return new TableEncoder(doc.Columns);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>How the encoder is written and read; metadata from the source-generated <see cref="ModelsJsonContext"/>, not reflection.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
@@ -137,7 +138,10 @@ public sealed class TableEncoder
         // Quantile knots survive the trip bit for bit: doubles are written in shortest round-trip form.
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ModelsJsonContext.Default,
     };
-
-    private sealed record Document(int FormatVersion, ColumnEncoder[] Columns);
 }
+
+/// <summary>The JSON form of a <see cref="TableEncoder"/> (format <see cref="TableEncoder.FormatVersion"/>).</summary>
+/// <remarks>Internal, not private: the JSON source generator reads only members it can reach from <see cref="ModelsJsonContext"/>.</remarks>
+internal sealed record EncoderDocument(int FormatVersion, ColumnEncoder[] Columns);

@@ -32,9 +32,9 @@ public static class TwinStudyJson
                 m.Insert(1, "order", j.Order);
                 m.Insert(2, "partners", new JsonArray(j.Partners.Select(p => (JsonNode)centreNames[p]).ToArray()));
                 m.Insert(3, "delta_log_likelihood", Num(j.Metrics.LogLikelihood - result.Local[c].LogLikelihood));
-                joins.Add(m);
+                joins.Add((JsonNode)m); // the JsonNode overload: Add<T> is marked unsafe for trimming
             }
-            centres.Add(new JsonObject
+            centres.Add((JsonNode)new JsonObject
             {
                 ["name"] = info.Name,
                 ["rows"] = info.Rows,

@@ -78,3 +78,22 @@ public sealed class ApneaSimulatorTests
         Assert.True(reid.TopOne > 5 * reid.Chance, $"top-1 {reid.TopOne} is not 5x chance {reid.Chance}");
     }
 }
+
+public sealed class WindowSubsetTests
+{
+    [Fact]
+    public void OfSubjectsKeepsTheirWindowsAndRenumbersThemInListOrder()
+    {
+        var w = ApneaSimulator.Simulate(new ApneaSimulatorOptions(5, 4, 3));
+        var part = w.OfSubjects([3, 1]);
+        Assert.Equal(2, part.SubjectCount);
+        Assert.Equal(8, part.Count);
+        // Rows keep their order: subject 1's four windows (now 1) come before subject 3's (now 0).
+        Assert.Equal([1, 1, 1, 1, 0, 0, 0, 0], part.Subjects);
+        Assert.Equal(w.Row(4).ToArray(), part.Row(0).ToArray());
+        Assert.Equal(w.Row(12).ToArray(), part.Row(4).ToArray());
+        Assert.Equal(w.Labels[12], part.Labels[4]);
+        Assert.Throws<ArgumentException>(() => w.OfSubjects([1, 1]));
+        Assert.Throws<ArgumentException>(() => w.OfSubjects([5]));
+    }
+}

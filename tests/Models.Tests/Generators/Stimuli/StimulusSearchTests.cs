@@ -70,6 +70,21 @@ public sealed class StimulusSearchTests(SmallTeacherFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void ExcitedStimuliAreAttributedConfidentlyByTheIdentityClassifier()
+    {
+        // The positive control's search: every accepted stimulus has the ID classifier's largest
+        // posterior at the level or above (3 × chance of 1/6 = 0.5).
+        using var backend = new SimdBackend();
+        var options = new StimulusSearchOptions { Count = 20, Lanes = 8, Seed = 4, InhibitIdentity = 1, ExciteIdentity = true, IdentityAcceptance = 3 };
+        var (excited, summary) = StimulusSearch.Run(backend, fixture.Teacher, fixture.Identity, 1f, options);
+        Assert.True(excited.Count > 0, $"none accepted ({summary.Reinitialisations} re-initialisations)");
+        var q = fixture.Identity.Probabilities(backend, excited.Values);
+        for (int i = 0; i < excited.Count; i++) Assert.True(q.Skip(6 * i).Take(6).Max() >= 0.5f - 1e-3f);
+        Assert.Throws<ArgumentException>(() => new StimulusSearchOptions { ExciteIdentity = true, InhibitIdentity = 1 }.Validate());
+        Assert.Throws<ArgumentException>(() => new StimulusSearchOptions { ExciteIdentity = true, IdentityAcceptance = 3 }.Validate());
+    }
+
+    [Fact]
     public void OneGeneratorStepLowersTheCrossEntropyOfItsClass()
     {
         // A single lane with an impossible threshold keeps stepping: the target class's probability must rise.
