@@ -5,22 +5,26 @@
 # exercise the reflection-based JSON that trimming could break. Not part of `dotnet test`: a publish
 # takes from half a minute to a few minutes on two cores.
 #
-#   bench/single-file-check.sh [RID] [OUT_DIR]      RID: linux-x64 (default) or linux-arm64
-#   R2R=false bench/single-file-check.sh ...        the same without ReadyToRun, to compare
+#   bench/single-file-check.sh [PROFILE] [OUT_DIR]  PROFILE: linux-x64 (default), linux-arm64, or the
+#                                                   NativeAOT builds linux-x64-aot, linux-arm64-aot
+#   R2R=false bench/single-file-check.sh ...        the single file without ReadyToRun, to compare
 #
 # Prints one line per measure; exit status 0 when the binary was built (and, for this machine's RID,
 # every command ran and demo finished), 1 otherwise.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-rid="${1:-linux-x64}"
-out="${2:-$root/artifacts/single-file-$rid}"
+profile="${1:-linux-x64}"
+rid="${profile%-aot}"
+out="${2:-$root/artifacts/single-file-$profile}"
 r2r="${R2R:-true}"
+r2r_arg=("-p:PublishReadyToRun=$r2r")
+[ "$profile" = "$rid" ] || r2r_arg=() # NativeAOT: no ReadyToRun
 rm -rf "$out"; mkdir -p "$out"
 t0=$(date +%s.%N)
-dotnet publish "$root/src/Cli" -c Release -p:PublishProfile="$rid" -p:PublishReadyToRun="$r2r" -o "$out/bin" > "$out/publish.log" 2>&1 \
-  || { tail -20 "$out/publish.log"; echo "publish $rid: FAILED (log: $out/publish.log)"; exit 1; }
-echo "publish $rid (ReadyToRun $r2r): $(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.0f') s"
+dotnet publish "$root/src/Cli" -c Release -p:PublishProfile="$profile" "${r2r_arg[@]}" -o "$out/bin" > "$out/publish.log" 2>&1 \
+  || { tail -20 "$out/publish.log"; echo "publish $profile: FAILED (log: $out/publish.log)"; exit 1; }
+echo "publish $profile$([ ${#r2r_arg[@]} -gt 0 ] && echo " (ReadyToRun $r2r)"): $(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.0f') s"
 bin="$out/bin/dpsynth"
 echo "binary: $bin, $(stat -c %s "$bin") bytes ($(du -m "$bin" | cut -f1) MB); other files beside it: $(ls "$out/bin" | grep -vx dpsynth | tr '\n' ' ')"
 host=$(dotnet --info | awk '/^ RID:/ {print $2; exit}')
