@@ -90,7 +90,9 @@ public sealed record DpWganOptions
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+        // No enum among the options today. One added later is spelled in kebab-case with integers refused, by its own
+        // JsonStringEnumConverter<TEnum>(KebabCaseLower, false) here (the non-generic factory needs reflection, absent
+        // in NativeAOT); SourceGeneratedJsonTests fails until it is added.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         TypeInfoResolver = ModelsJsonContext.Default,
     };
