@@ -90,9 +90,9 @@ public sealed record DpWganOptions
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // No enum among the options today. One added later is spelled in kebab-case with integers refused, by its own
-        // JsonStringEnumConverter<TEnum>(KebabCaseLower, false) here (the non-generic factory needs reflection, absent
-        // in NativeAOT); SourceGeneratedJsonTests fails until it is added.
+        // Kebab-case, integers refused. One generic converter per enum (the non-generic factory needs reflection, absent
+        // in NativeAOT); an enum added to the options needs its own here, or SourceGeneratedJsonTests fails.
+        Converters = { new JsonStringEnumConverter<NumericTransform>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         TypeInfoResolver = ModelsJsonContext.Default,
     };
