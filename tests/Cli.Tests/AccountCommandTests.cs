@@ -23,6 +23,39 @@ public class AccountCommandTests
         Assert.Contains("0.5637", output);
     }
 
+    /// <summary>How --json was written before NativeAOT: the reflection serializer on a Dictionary&lt;string, object&gt;.</summary>
+    private static readonly JsonSerializerOptions LegacyOptions = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
+    [Fact]
+    public void JsonIsWrittenByteForByteAsTheReflectionSerializerWroteIt()
+    {
+        var result = new Dictionary<string, object>
+        {
+            ["sample_rate"] = 0.03125, ["steps"] = 160L, ["delta"] = 1e-5, ["noise_multiplier"] = 2.949,
+            ["epsilon_rdp"] = 0.56372918473627, ["rdp_order"] = 21.0, ["epsilon_pld"] = double.PositiveInfinity,
+            ["epsilon_pld_error"] = double.NaN, ["pld_interval"] = double.NegativeInfinity, ["tiny"] = 4.9e-324,
+            ["huge"] = 1.7976931348623157e308, ["whole"] = long.MaxValue, ["negative_zero"] = -0.0, ["third"] = 1.0 / 3,
+        };
+        Assert.Equal(JsonSerializer.Serialize(result, LegacyOptions), DpSynth.Cli.Commands.AccountCommand.ToJson(result));
+    }
+
+    [Theory]
+    [InlineData("account --sample-rate 0.01 --steps 100 --noise-multiplier 1 --delta 1e-5 --json --timing")]
+    [InlineData("account --batch-size 256 --rows 8192 --epochs 15 --delta 1e-5 --target-epsilon 1 --json")]
+    public void CommandJsonIsTheReflectionSerializersOfTheSameValues(string commandLine)
+    {
+        var (code, output, _) = Run(commandLine);
+        Assert.Equal(0, code);
+        // Read back with the type each key had (steps a long, everything else a double) and written the old way.
+        var values = Json(output).EnumerateObject().ToDictionary(p => p.Name, p => p.Name == "steps" ? (object)p.Value.GetInt64() : p.Value.GetDouble());
+        Assert.True(values.Count >= 6, output);
+        Assert.Equal(JsonSerializer.Serialize(values, LegacyOptions), output.TrimEnd('\n', '\r'));
+    }
+
     [Fact]
     public void JsonHasOpacusReferenceAndTighterPld()
     {

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
 using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Randomness;
+using DpSynth.Tests.Shared;
 
 namespace DpSynth.Privacy.Tests;
 
@@ -28,8 +29,16 @@ public class LedgerJsonSourceGenerationTests
         return ledger;
     }
 
+    /// <summary>The ledger's options as before source generation: reflection, and the non-generic enum converter.</summary>
     private static JsonSerializerOptions Reflection() =>
-        new(PrivacyLedger.JsonOptions) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        LegacyJson.Reflection(PrivacyLedger.JsonOptions, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+
+    [Fact]
+    public void EveryEnumInTheLedgerIsSpelledAsBefore()
+    {
+        var enums = LegacyJson.AssertEnumsSpelledAsBefore(PrivacyLedger.JsonOptions, Reflection(), typeof(LedgerDocument));
+        Assert.Equal([typeof(AccountantKind), typeof(NeighbouringRelation), typeof(RandomnessKind)], enums.OrderBy(t => t.Name));
+    }
 
     [Fact]
     public void LedgerOptionsResolveThroughTheGeneratedContextOnly()

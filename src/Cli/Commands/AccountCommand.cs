@@ -1,8 +1,9 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using DpSynth.Privacy.Calibration;
 using DpSynth.Privacy.Pld;
 using DpSynth.Privacy.Rdp;
@@ -82,7 +83,7 @@ internal static class AccountCommand
                 result["peak_rss_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
             }
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            if (parse.GetValue(json)) output.WriteLine(ToJson(result));
             else WriteText(output, result);
             return 0;
         });
@@ -133,5 +134,29 @@ internal static class AccountCommand
 
     private static string Format(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>
+    /// The result as one JSON line, exactly as JsonSerializer wrote the dictionary with named floating-point
+    /// literals: keys in insertion order, numbers in shortest round-trip form, NaN and infinities as strings.
+    /// Written by hand because a NativeAOT build has no reflection-based serialisation of <c>object</c> values.
+    /// </summary>
+    internal static string ToJson(Dictionary<string, object> result)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in result)
+            {
+                switch (value)
+                {
+                    case long whole: writer.WriteNumber(key, whole); break;
+                    case double real when double.IsFinite(real): writer.WriteNumber(key, real); break;
+                    case double named: writer.WriteString(key, named.ToString(CultureInfo.InvariantCulture)); break;
+                    default: throw new UnreachableException($"account result '{key}' holds a {value.GetType().Name}, not a long or double");
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using DpSynth.Models.Audit;
 
 namespace DpSynth.Cli.Commands;
@@ -32,15 +30,6 @@ internal static class AuditCommand
         AuditGeneratorCommand.Create(),
     };
 
-    /// <summary>JSON for audit reports: snake_case, indented, NaN and infinities as strings.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-    };
-
     /// <summary>The --json and --seed options every audit takes.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print the report as JSON instead of a table." };
 
@@ -60,16 +49,20 @@ internal static class AuditCommand
         return jobs;
     }
 
-    /// <summary>Validates every job (a refusal is one line, exit code 2), runs them with progress on stderr, prints the table or JSON; returns the exit code.</summary>
+    /// <summary>
+    /// Validates every job (a refusal is one line, exit code 2), runs them with progress on stderr, prints the table
+    /// or the JSON <paramref name="toJson"/> writes (one of <see cref="AuditJson"/>'s, source-generated); returns the exit code.
+    /// </summary>
     public static int Execute<TJob, TResult>(ParseResult parse, Option<bool> json, IReadOnlyList<TJob> jobs, Action<TJob> validate,
-        Func<TJob, IProgress<string>, TResult> run, Func<TResult, bool> passed, Action<TextWriter, IReadOnlyList<TResult>> table)
+        Func<TJob, IProgress<string>, TResult> run, Func<TResult, bool> passed, Action<TextWriter, IReadOnlyList<TResult>> table,
+        Func<IReadOnlyList<TResult>, string> toJson)
     {
         try { foreach (var job in jobs) validate(job); }
         catch (ArgumentException e) { throw new CliInputException(e.Message); }
         var config = parse.InvocationConfiguration;
         var progress = new LineProgress(config.Error);
         var results = jobs.Select(job => run(job, progress)).ToArray();
-        if (parse.GetValue(json)) config.Output.WriteLine(JsonSerializer.Serialize(results, Json));
+        if (parse.GetValue(json)) config.Output.WriteLine(toJson(results));
         else
         {
             table(config.Output, results);

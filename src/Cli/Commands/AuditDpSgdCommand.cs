@@ -70,7 +70,7 @@ internal static class AuditDpSgdCommand
             var only = parse.GetValue(control) is string name ? ParseControl(name, PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled) : (PositiveControl?)null;
             var jobs = AuditCommand.Jobs(claims, only, !parse.GetValue(noControls), [PositiveControl.NoiseDividedByTen, PositiveControl.ClippingDisabled],
                 (e, c) => template with { Epsilon = e, Control = c });
-            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => DpSgdAudit.Run(j, p), r => r.Passed, WriteTable);
+            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => DpSgdAudit.Run(j, p), r => r.Passed, WriteTable, AuditJson.ToJson);
         });
         return command;
     }

@@ -61,7 +61,7 @@ internal static class AuditGeneratorCommand
             var controls = GeneratorAudit.Controls(kind);
             var only = parse.GetValue(control) is string name ? AuditDpSgdCommand.ParseControl(name, [.. controls]) : (PositiveControl?)null;
             var jobs = AuditCommand.Jobs(claims, only, !parse.GetValue(noControls), controls.Take(1), (e, c) => template with { Epsilon = e, Control = c });
-            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => GeneratorAudit.Run(j, p), r => r.Passed, WriteTable);
+            return AuditCommand.Execute(parse, json, jobs, j => j.Validate(), (j, p) => GeneratorAudit.Run(j, p), r => r.Passed, WriteTable, AuditJson.ToJson);
         });
         return command;
     }

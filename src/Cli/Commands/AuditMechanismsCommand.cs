@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using DpSynth.Models.Audit;
 using DpSynth.Models.Audit.Mechanisms;
 
@@ -49,7 +48,7 @@ internal static class AuditMechanismsCommand
                 Seed = parse.GetValue(seed) is long s ? unchecked((ulong)s) : null,
             };
             var report = MechanismAudit.Run(options, new AuditCommand.LineProgress(config.Error));
-            if (parse.GetValue(json)) config.Output.WriteLine(JsonSerializer.Serialize(report, AuditCommand.Json));
+            if (parse.GetValue(json)) config.Output.WriteLine(AuditJson.ToJson(report));
             else WriteTable(config.Output, report);
             return report.Passed ? 0 : AuditCommand.AuditFailed;
         });

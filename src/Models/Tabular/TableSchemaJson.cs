@@ -19,7 +19,7 @@ public static class TableSchemaJson
         WriteIndented = true,
         // Written for people to read and edit ("<=50K", "Côte d'Ivoire"), never embedded in HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters = { TabularJsonEnums.Kind, TabularJsonEnums.Role, TabularJsonEnums.Transform },
         TypeInfoResolver = ModelsJsonContext.Default,
     };
 

@@ -169,7 +169,13 @@ public sealed class PrivacyLedger
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // One generic converter per enum in the document: the non-generic factory builds them by reflection, absent in NativeAOT.
+        Converters =
+        {
+            new JsonStringEnumConverter<AccountantKind>(JsonNamingPolicy.SnakeCaseLower),
+            new JsonStringEnumConverter<NeighbouringRelation>(JsonNamingPolicy.SnakeCaseLower),
+            new JsonStringEnumConverter<RandomnessKind>(JsonNamingPolicy.SnakeCaseLower),
+        },
         WriteIndented = true,
         TypeInfoResolver = LedgerJsonContext.Default,
     };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using DpSynth.Models.Evaluation;
 using DpSynth.Models.Generators.DpWgan;
@@ -9,6 +10,7 @@ using DpSynth.Models.Tests.Tabular;
 using DpSynth.Privacy;
 using DpSynth.Privacy.Ledger;
 using DpSynth.Privacy.Randomness;
+using DpSynth.Tests.Shared;
 
 namespace DpSynth.Models.Tests.Json;
 
@@ -175,9 +177,25 @@ public class SourceGeneratedJsonTests
         Assert.Null(schema.MissingMarkers);
     }
 
-    /// <summary>The same options, resolving by reflection: what the library used before source generation.</summary>
-    private static JsonSerializerOptions Reflection(JsonSerializerOptions options) =>
-        new(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+    /// <summary>The same options, resolving by reflection with the old non-generic enum converter: what the library used before source generation.</summary>
+    private static JsonSerializerOptions Reflection(JsonSerializerOptions options) => LegacyJson.Reflection(options, LegacyEnums(options));
+
+    /// <summary>The enum spelling each document had, as the non-generic converter it used.</summary>
+    private static JsonStringEnumConverter? LegacyEnums(JsonSerializerOptions options) =>
+        options == TableSchemaJson.Options || options == TableEncoder.JsonOptions ? new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+        : options == DpWganOptions.JsonOptions ? new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)
+        : null;
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void EveryEnumADocumentReachesIsSpelledAsBefore(string document)
+    {
+        var (options, root) = OptionsOf(document);
+        var checkedEnums = LegacyJson.AssertEnumsSpelledAsBefore(options, Reflection(options), root);
+        // The walk must reach the schema's enums, or it checks nothing.
+        if (document is "schema") Assert.Equal([typeof(ColumnKind), typeof(ColumnRole)], checkedEnums.OrderBy(t => t.Name));
+        if (document is "encoder") Assert.Contains(typeof(NumericTransform), checkedEnums);
+    }
 
     /// <summary>Every kind of schema field set at least once.</summary>
     private static TableSchema FullSchema()

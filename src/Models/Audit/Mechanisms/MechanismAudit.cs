@@ -80,11 +80,16 @@ public static class MechanismAudit
 
     private static MechanismAuditRow StreamRow(string device, int draws, double sigma, Kernels.Random.NoiseKey key, double alpha, PositiveControl control)
     {
-        if (device.StartsWith("cuda", StringComparison.Ordinal) && BackendFactory.CudaDeviceCount() == 0)
+        // Every device but the CPU ones runs on ILGPU, which a NativeAOT build cannot start: skipped, like an absent GPU.
+        string? skipped = !BackendFactory.GpuKernelsCompile && device is not ("simd" or "cpu" or "reference")
+            ? "a NativeAOT build cannot compile ILGPU kernels at run time"
+            : device.StartsWith("cuda", StringComparison.Ordinal) && BackendFactory.CudaDeviceCount() == 0 ? "no CUDA device on this machine"
+            : null;
+        if (skipped is not null)
             return new MechanismAuditRow
             {
                 Mechanism = "gaussian (chacha20 stream)", Setting = device, Quantity = "mu", Claimed = 1 / sigma, Exact = 1 / sigma,
-                Skipped = "no CUDA device on this machine",
+                Skipped = skipped,
             };
         using var backend = BackendFactory.Create(device);
         return GaussianNoiseAudits.Stream(backend, draws, sigma, 1, key, alpha, control);

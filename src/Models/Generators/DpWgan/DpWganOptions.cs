@@ -90,7 +90,9 @@ public sealed record DpWganOptions
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+        // Kebab-case, integers refused. One generic converter per enum (the non-generic factory needs reflection, absent
+        // in NativeAOT); an enum added to the options needs its own here, or SourceGeneratedJsonTests fails.
+        Converters = { new JsonStringEnumConverter<NumericTransform>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         TypeInfoResolver = ModelsJsonContext.Default,
     };

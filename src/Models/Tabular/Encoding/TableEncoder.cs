@@ -132,7 +132,7 @@ public sealed class TableEncoder
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters = { TabularJsonEnums.Kind, TabularJsonEnums.Role, TabularJsonEnums.Transform },
         RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Quantile knots survive the trip bit for bit: doubles are written in shortest round-trip form.

@@ -38,6 +38,8 @@ public sealed class StimuliStudyTests
         Assert.InRange(link.Stimuli!.TopOneRatio, 0, 2);
         Assert.Contains(r.Teachers, t => t.Name == StimuliStudy.NonPrivate + ", inhibited");
         Assert.Contains("\"linkage\"", StimuliStudyReport.ToJson(r));
+        // Written through source-generated metadata exactly as reflection with the non-generic enum converter wrote it.
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(r, Json.ReportJsonTests.LegacyStudy), StimuliStudyReport.ToJson(r));
     }
 
     [Fact]

@@ -9,17 +9,20 @@ namespace DpSynth.Models.Generators.Stimuli.Study;
 /// <summary>The study's outputs: study.json (every figure) and study.svg (student accuracy against the number of stimuli).</summary>
 public static class StimuliStudyReport
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>How study.json is written; metadata from the source-generated <see cref="StimuliStudyJsonContext"/>, not reflection.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         // +∞ marks a non-DP teacher's ε; NaN a figure that does not apply (top-1 of stimuli).
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // One generic converter per enum in the result: the non-generic factory builds them by reflection.
+        Converters = { new JsonStringEnumConverter<ClassifierShape>(JsonNamingPolicy.KebabCaseLower) },
+        TypeInfoResolver = StimuliStudyJsonContext.Default,
     };
 
     /// <summary>The whole result as JSON.</summary>
-    public static string ToJson(StimuliStudyResult result) => JsonSerializer.Serialize(result, JsonOptions);
+    public static string ToJson(StimuliStudyResult result) => JsonSerializer.Serialize(result, JsonOptions.TypeInfo<StimuliStudyResult>());
 
     private const double Width = 720, Height = 460, Left = 80, Right = 190, Top = 50, Bottom = 60;
 
