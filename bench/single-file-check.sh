@@ -47,3 +47,8 @@ timed "sample (20,000 rows):" "$bin" sample "$work/m.dpsynth" --seed 1 -o "$work
 "$bin" account --sample-rate 0.03125 --noise-multiplier 2.949 --steps 160 --delta 1e-5 --json > "$work/account.json"
 python3 -c "import json,sys; [json.load(open(f)) for f in sys.argv[1:]]" "$work/eval.json" "$work/account.json"
 echo "evaluate --json, account --json: valid JSON; all commands ran"
+if [ "$profile" != "$rid" ]; then # NativeAOT: a GPU device is refused in one line, and nothing is written
+  set +e; "$bin" fit "$d/clinic_real.csv" --schema "$d/clinic.schema.json" --epsilon 1 --device cuda -o "$work/gpu.dpsynth" > /dev/null 2> "$work/gpu.err"; rc=$?; set -e
+  { [ "$rc" -eq 2 ] && [ "$(wc -l < "$work/gpu.err")" -eq 1 ] && [ ! -e "$work/gpu.dpsynth" ]; } || { cat "$work/gpu.err"; echo "--device cuda: expected a one-line refusal (exit $rc)"; exit 1; }
+  echo "--device cuda: refused in one line, exit 2"
+fi
