@@ -67,7 +67,7 @@ public static class TableDiffusionFitter
         var ledger = plan.Ledger;
         // Before anything large is allocated: refuse a fit that cannot fit, and size the batch chunks.
         var (q, steps) = plan.Sampling(options.ExpectedBatchSize, options.Epochs);
-        var memory = Memory(table, encoder, request, plan.RowCount.Rows, q);
+        var memory = Memory(table, encoder, request, plan.RowCount.Rows, q, TableDiffusionMemory.BatchBudgetFor(backend));
         var encoded = CompactEncodedTable.Encode(encoder, table, PreprocessingProgress.For(progress, "encoding: column", encoder.Columns.Count, ledger), cancellation);
 
         float[]? marginals = null;
@@ -149,11 +149,11 @@ public static class TableDiffusionFitter
     /// The fit's memory estimate, from public sizes only (the encoder's layout and the public row
     /// count); refuses a fit that needs more than the request's limit or the machine's memory.
     /// </summary>
-    private static TableDiffusionMemory Memory(Table table, TableEncoder encoder, TableDiffusionFitRequest request, long publicRows, double sampleRate)
+    private static TableDiffusionMemory Memory(Table table, TableEncoder encoder, TableDiffusionFitRequest request, long publicRows, double sampleRate, long batchBudgetBytes)
     {
         int rows = (int)Math.Clamp(publicRows, 1, int.MaxValue);
         var memory = TableDiffusionMemory.Estimate(table, encoder, request.Options, publicRows,
-            PoissonSampler.Capacity(rows, sampleRate), RowPartition.DefaultWorkers);
+            PoissonSampler.Capacity(rows, sampleRate), RowPartition.DefaultWorkers, batchBudgetBytes);
         memory.EnsureFits(request.MemoryLimitBytes ?? TableDiffusionMemory.AvailableBytes(), table.Source);
         return memory;
     }

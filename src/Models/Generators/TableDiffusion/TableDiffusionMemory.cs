@@ -22,6 +22,16 @@ public sealed record TableDiffusionMemory
     /// </summary>
     public const long BatchBudgetBytes = 32L << 20;
 
+    /// <summary>
+    /// The batch-buffer budget on a backend that parallelises inside each op (a GPU: one caller at a
+    /// time): every chunk is a round of kernel launches, so a GPU wants few, large chunks, and the
+    /// buffers live in device memory rather than the host's.
+    /// </summary>
+    public const long DeviceBatchBudgetBytes = 256L << 20;
+
+    /// <summary><see cref="DeviceBatchBudgetBytes"/> for a backend that takes one caller at a time, else <see cref="BatchBudgetBytes"/>.</summary>
+    public static long BatchBudgetFor(IComputeBackend backend) => backend.MaxConcurrentCallers > 1 ? BatchBudgetBytes : DeviceBatchBudgetBytes;
+
     /// <summary>Bytes the workers' own gradient vectors may take together at most (at least one worker runs).</summary>
     public const long WorkerGradientBudgetBytes = 256L << 20;
 
@@ -59,8 +69,10 @@ public sealed record TableDiffusionMemory
     /// <param name="publicRows">The public row count Ñ (a DP count or declared) — never the exact N, which this estimate must not reveal.</param>
     /// <param name="capacityExamples">Examples the Poisson capacity asks the buffers to hold.</param>
     /// <param name="workers">Workers the machine offers; each holds its own gradient vector, so a wide denoiser gets fewer (see <see cref="Workers"/>).</param>
+    /// <param name="batchBudgetBytes">Bytes the batch buffers may take (<see cref="BatchBudgetFor"/>).</param>
     /// <exception cref="FitTooLargeException">The denoiser has more parameters than one vector can hold.</exception>
-    public static TableDiffusionMemory Estimate(Table table, TableEncoder encoder, TableDiffusionOptions options, long publicRows, int capacityExamples, int workers)
+    public static TableDiffusionMemory Estimate(Table table, TableEncoder encoder, TableDiffusionOptions options, long publicRows, int capacityExamples, int workers,
+        long batchBudgetBytes = BatchBudgetBytes)
     {
         int width = encoder.Width, inputWidth = options.InputWidth(width);
         NetworkFootprint? footprint;
@@ -74,7 +86,7 @@ public sealed record TableDiffusionMemory
         // backend, and their host copies (inputs and targets).
         long floatsPerRow = footprint.WorkspaceFloatsPerRow + 2L * inputWidth + 3L * width + 1;
         long bytesPerExample = 4L * levels * floatsPerRow;
-        int chunk = (int)Math.Clamp(BatchBudgetBytes / bytesPerExample, 1, Math.Max(1, capacityExamples));
+        int chunk = (int)Math.Clamp(batchBudgetBytes / bytesPerExample, 1, Math.Max(1, capacityExamples));
         workers = (int)Math.Clamp(WorkerGradientBudgetBytes / (4L * footprint.ParameterLength), 1, Math.Max(1, workers));
         // Values, Adam's m and v, a gradient per worker, and the host copy plus the model's array when saving.
         long parameterBytes = 4L * footprint.ParameterLength * (3 + workers + 2);
