@@ -95,6 +95,23 @@ public sealed class TableDiffusionWideTableTests
     }
 
     [Fact]
+    public void AGpuBackendGetsLargerChunksThanTheCpu()
+    {
+        using var simd = Kernels.BackendFactory.Create("simd");
+        using var gpu = Kernels.BackendFactory.Create("ilgpu-cpu"); // the GPU backend's class: one caller at a time
+        Assert.Equal(TableDiffusionMemory.BatchBudgetBytes, TableDiffusionMemory.BatchBudgetFor(simd));
+        Assert.Equal(TableDiffusionMemory.DeviceBatchBudgetBytes, TableDiffusionMemory.BatchBudgetFor(gpu));
+        var (table, schema) = Wide(300, 20);
+        var encoder = PublicEncoder(table, schema);
+        TableDiffusionMemory For(long budget) => TableDiffusionMemory.Estimate(table, encoder, TableDiffusionOptions.Default,
+            publicRows: 10_000, capacityExamples: 4_500, workers: 2, batchBudgetBytes: budget);
+        var cpu = For(TableDiffusionMemory.BatchBudgetBytes);
+        var device = For(TableDiffusionMemory.DeviceBatchBudgetBytes);
+        Assert.True(device.ChunkExamples > cpu.ChunkExamples, $"chunks of {cpu.ChunkExamples} (cpu) and {device.ChunkExamples} (gpu) examples");
+        Assert.True(cpu.BatchBytes <= TableDiffusionMemory.BatchBudgetBytes * 1.01, $"cpu batch buffers {cpu.BatchBytes}");
+    }
+
+    [Fact]
     public void ParametersBeyondOneVectorAreRefusedNotWrappedAround()
     {
         using var parameters = new ParameterSet();
