@@ -116,24 +116,27 @@ internal sealed class RunningComposition
         {
             if (steps.Any(s => !PldAccountant.SingleStepsFit([(s.Model, s.Reps)], interval, s.Tail))) { interval *= 2; continue; }
             var pmfs = new Lazy<(LossPmf Pmf, long Reps)[]>[directions.Length];
+            var lastPmfs = new LossPmf[directions.Length]; // the new stage, discretised once per direction
             var moments = new ChernoffWindow.Moments[directions.Length];
             var windows = new (long Lo, long Hi)[directions.Length];
             bool fits = true;
             for (int d = 0; d < directions.Length && fits; d++)
             {
                 var direction = directions[d];
-                pmfs[d] = new Lazy<(LossPmf, long)[]>(() => steps.Select(s => (Pmf: s.Model.Discretise(interval, direction, s.Tail), s.Reps)).ToArray());
+                pmfs[d] = new Lazy<(LossPmf, long)[]>(() => Discretised(steps, interval, direction));
                 // The prefix's stages at the prefix's own grid have the moments it keeps: only the new
                 // stage needs discretising for the window (the others only if their product is not remembered).
                 if (prefix?.MomentsAt(interval, direction) is { } known && steps.Length > 0)
                 {
                     var last = steps[^1];
-                    moments[d] = known.Plus(last.Model.Discretise(interval, direction, last.Tail), last.Reps);
+                    lastPmfs[d] = last.Model.Discretise(interval, direction, last.Tail);
+                    moments[d] = known.Plus(lastPmfs[d], last.Reps);
                 }
                 else
                 {
                     moments[d] = ChernoffWindow.Moments.Empty;
                     foreach (var (pmf, reps) in pmfs[d].Value) moments[d] = moments[d].Plus(pmf, reps);
+                    if (steps.Length > 0) lastPmfs[d] = pmfs[d].Value[^1].Pmf;
                 }
                 windows[d] = ChernoffWindow.Find(moments[d], interval, settings.TruncationMass / 2);
                 fits = windows[d].Hi - windows[d].Lo + 1 <= PldAccountant.MaxGridSize;
@@ -147,11 +150,12 @@ internal sealed class RunningComposition
                 int size = PldAccountant.FftSize(windows[d].Hi - windows[d].Lo + 1);
                 var (spectrum, logFinite) = prefix is null || steps.Length == 0
                     ? Multiply(pmfs[d].Value, size)
-                    : prefix.ProductOfStages(() => pmfs[d].Value.AsSpan(0, steps.Length - 1).ToArray(), interval, directions[d], size);
+                    : prefix.ProductOfStages(() => pmfs[d].IsValueCreated ? pmfs[d].Value[..^1] : Discretised(steps[..^1], interval, directions[d]),
+                        interval, directions[d], size);
                 if (prefix is not null && steps.Length > 0)
                 {
                     var lastStep = steps[^1];
-                    var pmf = pmfs[d].IsValueCreated ? pmfs[d].Value[^1].Pmf : lastStep.Model.Discretise(interval, directions[d], lastStep.Tail);
+                    var pmf = lastPmfs[d];
                     PldAccountant.MultiplySpectrum(spectrum, pmf, lastStep.Reps);
                     logFinite += lastStep.Reps * MathNet.Numerics.SpecialFunctions.Log1p(-pmf.InfinityMass);
                 }
@@ -162,6 +166,9 @@ internal sealed class RunningComposition
             return new RunningComposition(settings, steps, interval, states, distribution);
         }
     }
+
+    private static (LossPmf Pmf, long Reps)[] Discretised(Step[] steps, double interval, LossDirection direction)
+        => steps.Select(s => (s.Model.Discretise(interval, direction, s.Tail), s.Reps)).ToArray();
 
     /// <summary>The window moments of this composition's stages in <paramref name="direction"/>, if it was composed at <paramref name="interval"/> in that direction.</summary>
     private ChernoffWindow.Moments? MomentsAt(double interval, LossDirection direction)
