@@ -29,21 +29,12 @@ public static class DpHistogram
     {
         CostValidation.Positive(sigma, "sigma");
         CostValidation.Delta(thresholdDelta);
-        // Each tail costs O(σ) terms: beyond this the counts are noise anyway, and the search would take hours.
+        // The threshold costs O(σ) terms: beyond this the counts are noise anyway, and it would take minutes.
         if (sigma > MaxSigma)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"the privacy budget is too small to discover categories (their counts would need noise of scale {sigma:G3}); raise epsilon or declare the categories public in the schema"));
-        // P(1 + Z ≥ τ) falls as τ grows: gallop to a bracket, then bisect to the smallest τ that fits.
-        bool Fits(long tau) => DiscreteGaussianSampler.UpperTail(sigma, tau - 1) <= thresholdDelta;
-        long hi = 1;
-        while (!Fits(hi)) hi *= 2;
-        long lo = hi / 2; // does not fit (or is 0 when τ = 1 fits)
-        while (hi - lo > 1)
-        {
-            long mid = lo + (hi - lo) / 2;
-            if (Fits(mid)) hi = mid; else lo = mid;
-        }
-        return hi;
+        // P(1 + Z ≥ τ) = P(Z ≥ τ − 1): τ is one above the smallest k ≥ 0 whose tail fits.
+        return DiscreteGaussianSampler.SmallestUpperTailAtMost(sigma, thresholdDelta) + 1;
     }
 
     /// <summary>Largest noise scale <see cref="Threshold"/> accepts.</summary>
