@@ -14,11 +14,20 @@ public sealed class LinuxX64FactAttribute : FactAttribute
     }
 }
 
+/// <summary>Runs alone, after the other CLI tests: a publish keeps both cores busy for minutes, and the other tests run commands with time limits.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PublishCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "publish";
+}
+
 /// <summary>
 /// The self-contained, single-file, trimmed `dpsynth` (publish profile linux-x64) runs the demo: the
 /// trimming keeps what fit, sample and evaluate need. It is published from this checkout into a
 /// folder of its own (--artifacts-path), so the test touches none of the repository's build outputs.
 /// </summary>
+[Collection(PublishCollection.Name)]
 public sealed class SingleFileBinaryTests
 {
     [LinuxX64Fact]
